@@ -1,0 +1,21 @@
+namespace SessionGrains;
+
+/// <summary>
+/// Builds the string keys of tenant-scoped grains. Identifiers never contain '/', so
+/// "tenant/id" is unambiguous and a grain's tenant can always be read back from its key.
+/// </summary>
+public static class GrainKeys
+{
+    /// <summary>The key of the grain that holds one session.</summary>
+    public static string Session(string tenantId, string sessionId) => $"{tenantId}/{sessionId}";
+
+    /// <summary>The key of the grain that holds one user's sessions and denylist flag.</summary>
+    public static string User(string tenantId, string userId) => $"{tenantId}/{userId}";
+
+    /// <summary>Splits a "tenant/id" key into its two parts.</summary>
+    public static (string TenantId, string Id) Split(string key)
+    {
+        var slash = key.IndexOf('/');
+        return slash < 0 ? (key, "") : (key[..slash], key[(slash + 1)..]);
+    }
+}

@@ -1,0 +1,12 @@
+namespace SessionGrains.Sessions;
+
+/// <summary>
+/// What a user grain hands a session grain to open it: the sign-in, and the policy values in
+/// force at sign-in, which stay with the session for its whole life.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SessionOpening(
+    [property: Id(0)] SignIn SignIn,
+    [property: Id(1)] int IdleTimeoutSeconds,
+    [property: Id(2)] int AbsoluteLifetimeSeconds,
+    [property: Id(3)] int RefreshReuseGraceSeconds);

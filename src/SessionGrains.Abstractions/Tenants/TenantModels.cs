@@ -1,0 +1,49 @@
+namespace SessionGrains.Tenants;
+
+/// <summary>A tenant as administrators see it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TenantInfo(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] DateTimeOffset CreatedAt,
+    [property: Id(3)] TenantPolicy Policy);
+
+/// <summary>An API key without its secret.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ApiKeyInfo(
+    [property: Id(0)] string KeyId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] ApiKeyRole Role,
+    [property: Id(3)] string? MicrotenantId,
+    [property: Id(4)] DateTimeOffset CreatedAt);
+
+/// <summary>A newly created API key: the only time its secret leaves the grain.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CreatedApiKey(
+    [property: Id(0)] ApiKeyInfo Info,
+    [property: Id(1)] string Key);
+
+/// <summary>What a silo needs to authenticate a key: its hash, never its secret.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ApiKeyCredential(
+    [property: Id(0)] string KeyId,
+    [property: Id(1)] byte[] SecretHash,
+    [property: Id(2)] ApiKeyRole Role,
+    [property: Id(3)] string? MicrotenantId);
+
+/// <summary>
+/// The tenant data every request reads, cached on each silo. <see cref="Version"/> only grows,
+/// so a silo keeps the newest snapshot it has seen whichever order pushes and fetches arrive in.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record TenantSnapshot(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] long Version,
+    [property: Id(2)] bool Exists,
+    [property: Id(3)] TenantPolicy Policy,
+    [property: Id(4)] IReadOnlyDictionary<string, ApiKeyCredential> Keys)
+{
+    /// <summary>The snapshot of a tenant that has never been created.</summary>
+    public static TenantSnapshot Missing(string tenantId) =>
+        new(tenantId, 0, false, TenantPolicy.Default, new Dictionary<string, ApiKeyCredential>());
+}

@@ -1,0 +1,24 @@
+namespace SessionGrains.Tenants;
+
+/// <summary>What happens when a user signs in with <see cref="TenantPolicy.MaxSessionsPerUser"/> live sessions.</summary>
+public enum SessionLimitAction
+{
+    /// <summary>The new sign-in is refused.</summary>
+    Deny,
+
+    /// <summary>The user's oldest active session ends with reason <c>evicted</c>.</summary>
+    EvictOldest,
+}
+
+/// <summary>A tenant's session rules. Zero means "no limit" or "no grace".</summary>
+[GenerateSerializer, Immutable]
+public sealed record TenantPolicy(
+    [property: Id(0)] int IdleTimeoutSeconds,
+    [property: Id(1)] int AbsoluteLifetimeSeconds,
+    [property: Id(2)] int MaxSessionsPerUser,
+    [property: Id(3)] SessionLimitAction OnSessionLimit,
+    [property: Id(4)] int RefreshReuseGraceSeconds)
+{
+    /// <summary>The policy of a new tenant.</summary>
+    public static TenantPolicy Default { get; } = new(1800, 36000, 0, SessionLimitAction.Deny, 0);
+}

@@ -1,0 +1,36 @@
+using SessionGrains.Sessions;
+
+namespace SessionGrains.Grains.Sessions;
+
+/// <summary>A refresh token that has been rotated away, kept to recognise its reuse.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RotatedRefreshToken(
+    [property: Id(0)] byte[] Hash,
+    [property: Id(1)] DateTimeOffset RotatedAt);
+
+/// <summary>The durable state of a session grain (state name "session").</summary>
+[GenerateSerializer]
+public sealed class SessionState
+{
+    [Id(0)] public bool Opened { get; set; }
+    [Id(1)] public SignIn SignIn { get; set; } = null!;
+    [Id(2)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Written behind: up to <see cref="SessionGrain.ActivityFlushDelay"/> older than the last validate.</summary>
+    [Id(3)] public DateTimeOffset LastActivity { get; set; }
+
+    [Id(4)] public DateTimeOffset? ExpiresAt { get; set; }
+    [Id(5)] public int IdleTimeoutSeconds { get; set; }
+    [Id(6)] public int RefreshReuseGraceSeconds { get; set; }
+    [Id(7)] public byte[] TokenHash { get; set; } = [];
+    [Id(8)] public byte[] RefreshTokenHash { get; set; } = [];
+
+    /// <summary>The most recent rotated-away refresh tokens, newest last.</summary>
+    [Id(9)] public List<RotatedRefreshToken> RotatedRefreshTokens { get; set; } = [];
+
+    [Id(10)] public SessionStatus Status { get; set; }
+    [Id(11)] public DateTimeOffset? EndedAt { get; set; }
+    [Id(12)] public EndReason? EndReason { get; set; }
+    [Id(13)] public DateTimeOffset? LastRefreshAt { get; set; }
+    [Id(14)] public int RefreshCount { get; set; }
+}

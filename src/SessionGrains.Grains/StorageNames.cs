@@ -1,0 +1,8 @@
+namespace SessionGrains.Grains;
+
+/// <summary>Names of the grain storage providers the grains declare their state in.</summary>
+public static class StorageNames
+{
+    /// <summary>The one durable store (SQLite or PostgreSQL through Orleans' ADO.NET provider).</summary>
+    public const string Default = "store";
+}

@@ -1,0 +1,100 @@
+using SessionGrains.Grains.Caching;
+using SessionGrains.Grains.Security;
+using SessionGrains.Tenants;
+
+namespace SessionGrains.Grains.Tenants;
+
+/// <inheritdoc cref="ITenantGrain"/>
+internal sealed class TenantGrain(
+    [PersistentState("tenant", StorageNames.Default)] IPersistentState<TenantState> state,
+    TenantBroadcast broadcast,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ITenantGrain
+{
+    private string TenantId => this.GetPrimaryKeyString();
+
+    public async Task<TenantInfo?> Create(string name)
+    {
+        if (state.State.Created)
+        {
+            return null;
+        }
+
+        // The directory first: a tenant that exists is then always listed, even after a crash here.
+        await GrainFactory.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).Add(TenantId);
+        state.State.Created = true;
+        state.State.Name = name;
+        state.State.CreatedAt = time.GetUtcNow();
+        await CommitAsync();
+        return Info();
+    }
+
+    public Task<TenantInfo?> Get() => Task.FromResult(state.State.Created ? Info() : null);
+
+    public Task<TenantSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
+
+    public async Task<TenantPolicy?> SetPolicy(TenantPolicy policy)
+    {
+        if (!state.State.Created)
+        {
+            return null;
+        }
+
+        state.State.Policy = policy;
+        await CommitAsync();
+        return policy;
+    }
+
+    public async Task<CreatedApiKey?> CreateApiKey(string name, ApiKeyRole role, string? microtenantId)
+    {
+        if (!state.State.Created)
+        {
+            return null;
+        }
+
+        var secret = BearerSecret.New(SecretKind.ApiKey, TenantId, Secrets.RandomToken(12));
+        var info = new ApiKeyInfo(secret.Id, name, role, microtenantId, time.GetUtcNow());
+        state.State.Keys[info.KeyId] = new ApiKeyRecord(info, secret.Hash());
+        await CommitAsync();
+        return new CreatedApiKey(info, secret.Encode());
+    }
+
+    public Task<IReadOnlyList<ApiKeyInfo>> ListApiKeys() =>
+        Task.FromResult<IReadOnlyList<ApiKeyInfo>>(state.State.Keys.Values
+            .Select(k => k.Info)
+            .OrderBy(k => k.CreatedAt)
+            .ThenBy(k => k.KeyId, StringComparer.Ordinal)
+            .ToList());
+
+    public async Task<bool> DeleteApiKey(string keyId)
+    {
+        if (!state.State.Keys.Remove(keyId))
+        {
+            return false;
+        }
+
+        await CommitAsync();
+        return true;
+    }
+
+    /// <summary>Stores the change, then waits until every silo's cache holds it.</summary>
+    private async Task CommitAsync()
+    {
+        state.State.Version++;
+        await state.WriteStateAsync();
+        await broadcast.PublishAsync(Snapshot());
+    }
+
+    private TenantInfo Info() => new(TenantId, state.State.Name, state.State.CreatedAt, state.State.Policy);
+
+    private TenantSnapshot Snapshot() => !state.State.Created
+        ? TenantSnapshot.Missing(TenantId)
+        : new TenantSnapshot(
+            TenantId,
+            state.State.Version,
+            true,
+            state.State.Policy,
+            state.State.Keys.Values.ToDictionary(
+                k => k.Info.KeyId,
+                k => new ApiKeyCredential(k.Info.KeyId, k.SecretHash, k.Info.Role, k.Info.MicrotenantId),
+                StringComparer.Ordinal));
+}

@@ -1,0 +1,23 @@
+using SessionGrains.Tenants;
+
+namespace SessionGrains.Grains.Tenants;
+
+/// <summary>A stored API key: its hash, never its secret.</summary>
+[GenerateSerializer]
+public sealed record ApiKeyRecord(
+    [property: Id(0)] ApiKeyInfo Info,
+    [property: Id(1)] byte[] SecretHash);
+
+/// <summary>The durable state of a tenant grain (state name "tenant").</summary>
+[GenerateSerializer]
+public sealed class TenantState
+{
+    [Id(0)] public bool Created { get; set; }
+    [Id(1)] public string Name { get; set; } = "";
+    [Id(2)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(3)] public TenantPolicy Policy { get; set; } = TenantPolicy.Default;
+    [Id(4)] public Dictionary<string, ApiKeyRecord> Keys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Grows with every change; silos keep the highest version they have seen.</summary>
+    [Id(5)] public long Version { get; set; }
+}
