@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+
+namespace SessionGrains.Silo.Api.Problems;
+
+/// <summary>
+/// Turns every failure into a problem response with a <c>code</c>: bad requests caught by the
+/// framework (malformed JSON, oversize bodies, missing bodies), bare statuses (unknown routes,
+/// wrong methods), and — as a last resort — server faults.
+/// </summary>
+public static class ErrorHandling
+{
+    /// <summary>Registers problem details with the <c>code</c> member filled in for bare statuses.</summary>
+    public static IServiceCollection AddApiProblems(this IServiceCollection services)
+    {
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+            if (!problem.Extensions.ContainsKey("code"))
+            {
+                var code = ApiProblem.CodeFor(status);
+                problem.Extensions["code"] = code;
+                problem.Type = ApiProblem.TypeOf(code);
+            }
+
+            problem.Extensions.Remove("traceId");
+        });
+    }
+
+    /// <summary>Adds the exception handler and status-code pages that write problems.</summary>
+    public static WebApplication UseApiProblems(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            ExceptionHandler = WriteExceptionAsync,
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    private static async Task WriteExceptionAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, code, title, detail) = error switch
+        {
+            BadHttpRequestException { StatusCode: 413 } => (413, "payload_too_large", "Payload too large", "The request body is over the size limit."),
+            BadHttpRequestException { InnerException: JsonException json } => (400, "malformed_json", "Malformed JSON", Describe(json)),
+            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 400 ? "bad_request" : ApiProblem.CodeFor(bad.StatusCode), "Bad request", bad.Message),
+            _ => (500, "internal_error", "Internal error", "The server failed to answer this request."),
+        };
+
+        context.Response.StatusCode = status;
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = status,
+                Title = title,
+                Detail = detail,
+                Type = ApiProblem.TypeOf(code),
+                Extensions = { ["code"] = code },
+            },
+        });
+    }
+
+    /// <summary>Where the JSON went wrong, without echoing the input back.</summary>
+    private static string Describe(JsonException json) =>
+        json.Path is { Length: > 0 } path ? $"The body is not valid JSON for this route at '{path}'." : "The body is not valid JSON.";
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using SessionGrains.Grains;
+
+namespace SessionGrains.Silo.Api.Problems;
+
+/// <summary>Collects field errors for one request; the answer is a 400 when any were found.</summary>
+public sealed class Validator
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    /// <summary>True when no error was recorded.</summary>
+    public bool IsValid => _errors.Count == 0;
+
+    /// <summary>Records an error against a field.</summary>
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    /// <summary>Checks an identifier (1-128 of A-Z a-z 0-9 . _ @ + -).</summary>
+    public void Identifier(string field, string? value, bool required = true)
+    {
+        if (value is null)
+        {
+            if (required)
+            {
+                Add(field, "is required.");
+            }
+
+            return;
+        }
+
+        if (!Grains.Identifier.IsValid(value))
+        {
+            Add(field, "must be 1-128 characters of A-Z a-z 0-9 . _ @ + -.");
+        }
+    }
+
+    /// <summary>Checks an optional free-text field's length.</summary>
+    public void Text(string field, string? value, int maxLength, bool required = false)
+    {
+        if (value is null)
+        {
+            if (required)
+            {
+                Add(field, "is required.");
+            }
+
+            return;
+        }
+
+        if (value.Length > maxLength || (required && value.Length == 0))
+        {
+            Add(field, required ? $"must be 1-{maxLength} characters." : $"must be at most {maxLength} characters.");
+        }
+
+        if (value.Any(char.IsControl))
+        {
+            Add(field, "must not contain control characters.");
+        }
+    }
+
+    /// <summary>Checks an IPv4 or IPv6 address.</summary>
+    public void IpAddress(string field, string? value)
+    {
+        if (value is null)
+        {
+            Add(field, "is required.");
+        }
+        else if (value.Length > 45 || !System.Net.IPAddress.TryParse(value, out _))
+        {
+            Add(field, "must be an IPv4 or IPv6 address.");
+        }
+    }
+
+    /// <summary>Checks an integer range.</summary>
+    public void Range(string field, int? value, int min, int max)
+    {
+        if (value is null)
+        {
+            Add(field, "is required.");
+        }
+        else if (value < min || value > max)
+        {
+            Add(field, $"must be between {min} and {max}.");
+        }
+    }
+
+    /// <summary>The 400 problem for the errors found.</summary>
+    public IResult Problem() => ApiProblem.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+}

@@ -1,0 +1,53 @@
+namespace SessionGrains.Silo.Hosting;
+
+/// <summary>The "SessionGrains" configuration section (environment: <c>SessionGrains__Section__Key</c>).</summary>
+public sealed class SessionGrainsOptions
+{
+    /// <summary>The section name.</summary>
+    public const string Section = "SessionGrains";
+
+    /// <summary>Authentication settings.</summary>
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>Where grain state lives.</summary>
+    public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>Orleans cluster identity and ports.</summary>
+    public ClusterOptions Cluster { get; set; } = new();
+}
+
+/// <summary>Authentication settings.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>The operator key; when empty in Development one is generated and printed once.</summary>
+    public string? OperatorKey { get; set; }
+
+    /// <summary>Generate a new development operator key at start, replacing the stored one.</summary>
+    public bool ResetOperatorKey { get; set; }
+}
+
+/// <summary>The storage provider and its ADO.NET connection string.</summary>
+public sealed class StorageOptions
+{
+    /// <summary><c>sqlite</c> (default, single silo) or <c>postgres</c> (clusters).</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>The ADO.NET connection string.</summary>
+    public string ConnectionString { get; set; } = "Data Source=data/sessiongrains.db";
+}
+
+/// <summary>Orleans cluster identity and ports.</summary>
+public sealed class ClusterOptions
+{
+    /// <summary>The silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The client gateway port.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The cluster id: silos with the same id form one cluster.</summary>
+    public string ClusterId { get; set; } = "dev";
+
+    /// <summary>The service id: the identity under which grain state is stored.</summary>
+    public string ServiceId { get; set; } = "sessiongrains";
+}

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration.Json;
+using Orleans.Storage;
+using SessionGrains.Grains;
+using SessionGrains.Silo.Api.Auth;
+using SessionGrains.Silo.Api.Problems;
+using SessionGrains.Silo.Api.Sessions;
+using SessionGrains.Silo.Api.Tenants;
+using SessionGrains.Silo.Health;
+using SessionGrains.Silo.Storage;
+
+namespace SessionGrains.Silo.Hosting;
+
+/// <summary>
+/// Builds the one process that is both an Orleans silo and the HTTP API. Program.cs runs it;
+/// tests build it the same way, on their own database and ports.
+/// </summary>
+public static class SiloApp
+{
+    /// <summary>The listen address when none is configured.</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>Largest request body accepted.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// Reads configuration (profile from silo-config/, then environment and command line), applies
+    /// the storage schema, and builds the app with every route mapped.
+    /// </summary>
+    public static async Task<WebApplication> CreateAsync(
+        string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        AddProfile(builder.Configuration);
+
+        var options = builder.Configuration.GetSection(SessionGrainsOptions.Section).Get<SessionGrainsOptions>() ?? new();
+        builder.Services.Configure<SessionGrainsOptions>(builder.Configuration.GetSection(SessionGrainsOptions.Section));
+        var storage = StorageProvider.For(options.Storage.Provider);
+        await storage.ApplySchemaAsync(options.Storage.ConnectionString, cancellationToken);
+        builder.Services.AddSingleton(storage);
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new UtcTimestampConverter()));
+        builder.Services.AddApiProblems();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks()
+            .AddCheck<ClusterMembershipCheck>("cluster", tags: ["ready"])
+            .AddCheck<StorageCheck>("storage", tags: ["ready"]);
+        builder.Services.AddSingleton<OperatorKey>();
+        builder.Services.AddSingleton<CallerAuthenticator>();
+
+        // Grain state in Orleans' compact binary format rather than the JSON default.
+        builder.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
+        configure?.Invoke(builder);
+        builder.UseOrleans(silo => silo.UseSessionGrainsStorage(options, storage).AddSessionGrains());
+
+        // Registered after the silo, so it starts once grains can be called.
+        builder.Services.AddHostedService<OperatorKeyBootstrap>();
+
+        var app = builder.Build();
+        app.UseApiProblems();
+        app.MapOpenApi();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapGroup("/api/v1")
+            .RequireAuthenticatedCaller()
+            .MapTenantEndpoints()
+            .MapApiKeyEndpoints()
+            .MapSessionLifecycleEndpoints();
+        return app;
+    }
+
+    /// <summary>
+    /// Loads silo-config/{profile}.json (profile from <c>SessionGrains:Profile</c>, default
+    /// <c>local</c>) beneath every other source, so environment and command line still win.
+    /// </summary>
+    private static void AddProfile(ConfigurationManager configuration)
+    {
+        var profile = configuration["SessionGrains:Profile"] ?? "local";
+        var directory = Path.Combine(AppContext.BaseDirectory, "silo-config");
+        var file = Path.Combine(directory, $"{profile}.json");
+        if (!File.Exists(file))
+        {
+            throw new InvalidOperationException($"SessionGrains:Profile '{profile}' has no file {file}.");
+        }
+
+        var source = new JsonConfigurationSource { Path = file, Optional = false, ReloadOnChange = false };
+        source.ResolveFileProvider();
+        configuration.Sources.Insert(0, source);
+    }
+}

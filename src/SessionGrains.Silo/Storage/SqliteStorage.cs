@@ -1,0 +1,46 @@
+using Microsoft.Data.Sqlite;
+
+namespace SessionGrains.Silo.Storage;
+
+/// <summary>
+/// The embedded database of a single silo: one SQLite file in WAL mode, served to Orleans by
+/// Microsoft.Data.Sqlite under the invariant Orleans knows SQLite by.
+/// </summary>
+public sealed class SqliteStorage : StorageProvider
+{
+    /// <inheritdoc/>
+    public override string Invariant => "System.Data.SQLite";
+
+    /// <inheritdoc/>
+    public override bool HostsClustering => false;
+
+    /// <inheritdoc/>
+    public override async Task ApplySchemaAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource is { Length: > 0 } file && file != ":memory:"
+            && Path.GetDirectoryName(Path.GetFullPath(file)) is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        foreach (var script in Scripts("sqlite"))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = script;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async Task PingAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM OrleansQuery;";
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,41 @@
+namespace SessionGrains.Silo.Storage;
+
+/// <summary>
+/// One supported database: the ADO.NET invariant Orleans loads it by, and the project's own
+/// schema scripts for it (embedded resources under Storage/Scripts/{folder}), applied in name order.
+/// </summary>
+public abstract class StorageProvider
+{
+    /// <summary>The invariant name Orleans' ADO.NET providers resolve the driver by.</summary>
+    public abstract string Invariant { get; }
+
+    /// <summary>True when the provider also holds cluster membership (several silos).</summary>
+    public abstract bool HostsClustering { get; }
+
+    /// <summary>Creates or upgrades the schema; safe to run at every start and from several silos at once.</summary>
+    public abstract Task ApplySchemaAsync(string connectionString, CancellationToken cancellationToken);
+
+    /// <summary>Answers when the database accepts a trivial query.</summary>
+    public abstract Task PingAsync(string connectionString, CancellationToken cancellationToken);
+
+    /// <summary>The provider named by configuration (<c>sqlite</c> or <c>postgres</c>).</summary>
+    public static StorageProvider For(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "sqlite" => new SqliteStorage(),
+        "postgres" or "postgresql" => new PostgresStorage(),
+        _ => throw new InvalidOperationException(
+            $"SessionGrains:Storage:Provider '{name}' is not supported; use 'sqlite' or 'postgres'."),
+    };
+
+    /// <summary>The text of this provider's scripts, in the order they apply.</summary>
+    protected IEnumerable<string> Scripts(string folder)
+    {
+        var assembly = typeof(StorageProvider).Assembly;
+        var prefix = $"{assembly.GetName().Name}.Storage.Scripts.{folder}.";
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+            yield return reader.ReadToEnd();
+        }
+    }
+}

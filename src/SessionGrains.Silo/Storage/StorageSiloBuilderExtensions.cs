@@ -1,0 +1,49 @@
+using SessionGrains.Grains;
+using SessionGrains.Silo.Hosting;
+
+namespace SessionGrains.Silo.Storage;
+
+/// <summary>Wires Orleans' ADO.NET providers (and clustering) to the configured database.</summary>
+public static class StorageSiloBuilderExtensions
+{
+    /// <summary>
+    /// Grain state in the configured database; membership there too for PostgreSQL, or localhost
+    /// clustering for the single SQLite silo.
+    /// </summary>
+    public static ISiloBuilder UseSessionGrainsStorage(this ISiloBuilder silo, SessionGrainsOptions options, StorageProvider provider)
+    {
+        var cs = options.Storage.ConnectionString;
+        var cluster = options.Cluster;
+        silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+
+        if (provider.HostsClustering)
+        {
+            silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = provider.Invariant;
+                o.ConnectionString = cs;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = provider.Invariant;
+                o.ConnectionString = cs;
+            });
+        }
+        else
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
+        }
+
+        silo.AddAdoNetGrainStorage(StorageNames.Default, o =>
+        {
+            o.Invariant = provider.Invariant;
+            o.ConnectionString = cs;
+        });
+        return silo;
+    }
+}
