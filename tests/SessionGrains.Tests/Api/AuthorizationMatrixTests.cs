@@ -1,0 +1,123 @@
+using System.Net;
+using SessionGrains.Tests.Infrastructure;
+
+namespace SessionGrains.Tests.Api;
+
+/// <summary>
+/// Every route of this version against every kind of caller: missing, malformed, unknown and
+/// deleted keys get 401; keys without the role, or of another tenant, get 403; the rest get past
+/// authorization (whatever the route then answers).
+/// </summary>
+[Collection(SiloCollection.Name)]
+public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifetime
+{
+    private readonly string _tenant = TestData.Id("mx");
+    private readonly string _other = TestData.Id("mx");
+    private readonly Dictionary<string, string?> _keys = [];
+    private string _token = "";
+
+    private ApiClient Api => fixture.Api;
+
+    public async Task InitializeAsync()
+    {
+        await Api.CreateTenantAsync(_tenant);
+        await Api.CreateTenantAsync(_other);
+        _keys["operator"] = Api.OperatorKey;
+        _keys["tenant-admin"] = (await Api.CreateKeyAsync(_tenant, "tenant-admin")).Key;
+        _keys["auditor"] = (await Api.CreateKeyAsync(_tenant, "auditor")).Key;
+        _keys["service"] = (await Api.CreateKeyAsync(_tenant, "service")).Key;
+        _keys["other-tenant-admin"] = (await Api.CreateKeyAsync(_other, "tenant-admin")).Key;
+        _keys["other-service"] = (await Api.CreateKeyAsync(_other, "service")).Key;
+        var deleted = await Api.CreateKeyAsync(_tenant, "tenant-admin");
+        (await Api.DeleteAsync($"/api/v1/tenants/{_tenant}/api-keys/{deleted.KeyId}", Api.OperatorKey)).Expect(HttpStatusCode.NoContent);
+        _keys["deleted"] = deleted.Key;
+        _keys["none"] = null;
+        _keys["malformed"] = "not-a-key";
+        _keys["unknown"] = "sgk." + Convert.ToBase64String("x"u8).TrimEnd('=') + ".abc.0123456789012345678901234567890123456789012";
+        _keys["wrong-operator"] = Api.OperatorKey + "x";
+        _token = (await Api.SignInAsync(_tenant, _keys["service"]!, "matrix-user")).Str("token");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private sealed record Route(HttpMethod Method, string Path, object? Body, string[] Allowed);
+
+    private IEnumerable<Route> Routes()
+    {
+        string[] op = ["operator"];
+        string[] readers = ["operator", "tenant-admin", "auditor"];
+        string[] admins = ["operator", "tenant-admin"];
+        string[] lifecycle = ["operator", "tenant-admin", "service"];
+        var t = $"/api/v1/tenants/{_tenant}";
+        yield return new(HttpMethod.Post, "/api/v1/tenants", new { tenantId = TestData.Id("new"), name = "New" }, op);
+        yield return new(HttpMethod.Get, "/api/v1/tenants", null, op);
+        yield return new(HttpMethod.Get, t, null, readers);
+        yield return new(HttpMethod.Put, $"{t}/policy", new
+        {
+            idleTimeoutSeconds = 1800, absoluteLifetimeSeconds = 36000, maxSessionsPerUser = 0,
+            onSessionLimit = "deny", refreshReuseGraceSeconds = 0,
+        }, admins);
+        yield return new(HttpMethod.Post, $"{t}/api-keys", new { name = "k", role = "auditor" }, admins);
+        yield return new(HttpMethod.Get, $"{t}/api-keys", null, readers);
+        yield return new(HttpMethod.Delete, $"{t}/api-keys/no-such-key", null, admins);
+        yield return new(HttpMethod.Post, $"{t}/sessions", new { userId = "u-1", clientId = "portal", ipAddress = "10.0.0.1" }, lifecycle);
+        yield return new(HttpMethod.Post, $"{t}/sessions/validate", new { token = _token }, lifecycle);
+        yield return new(HttpMethod.Post, $"{t}/sessions/refresh", new { refreshToken = "nope" }, lifecycle);
+        yield return new(HttpMethod.Post, $"{t}/sessions/logout", new { token = "nope" }, lifecycle);
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("malformed")]
+    [InlineData("unknown")]
+    [InlineData("deleted")]
+    [InlineData("wrong-operator")]
+    public async Task Callers_without_a_known_key_get_401_everywhere(string caller)
+    {
+        foreach (var route in Routes())
+        {
+            var response = await Api.SendAsync(route.Method, route.Path, _keys[caller], route.Body);
+            response.ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+        }
+    }
+
+    [Theory]
+    [InlineData("operator")]
+    [InlineData("tenant-admin")]
+    [InlineData("auditor")]
+    [InlineData("service")]
+    [InlineData("other-tenant-admin")]
+    [InlineData("other-service")]
+    public async Task Known_keys_get_exactly_the_routes_their_role_and_tenant_allow(string caller)
+    {
+        var failures = new List<string>();
+        foreach (var route in Routes())
+        {
+            var response = await Api.SendAsync(route.Method, route.Path, _keys[caller], route.Body);
+            var allowed = route.Allowed.Contains(caller);
+            var refused = response.Status == HttpStatusCode.Forbidden
+                || (response.Status == HttpStatusCode.Unauthorized && response.Body.Contains("\"unauthorized\""));
+            if (allowed == refused || (!allowed && response.Status != HttpStatusCode.Forbidden))
+            {
+                failures.Add($"{route.Method} {route.Path}: {(int)response.Status} {response.Body}");
+            }
+            else if (!allowed)
+            {
+                response.ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{caller}:\n{string.Join("\n", failures)}");
+    }
+
+    [Fact]
+    public async Task A_forbidden_answer_does_not_say_whether_the_other_tenants_object_exists()
+    {
+        var existing = await Api.GetAsync($"/api/v1/tenants/{_other}", _keys["tenant-admin"]);
+        var missing = await Api.GetAsync($"/api/v1/tenants/{TestData.Id("ghost")}", _keys["tenant-admin"]);
+
+        existing.ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+        missing.ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal(existing.Json.ToJsonString(), missing.Json.ToJsonString());
+    }
+}

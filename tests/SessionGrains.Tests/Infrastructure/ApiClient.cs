@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SessionGrains.Tests.Infrastructure;
+
+/// <summary>A thin HTTP client for the contract's routes, as an outside client would call them.</summary>
+public sealed class ApiClient(Uri baseAddress, string operatorKey) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public string OperatorKey { get; } = operatorKey;
+
+    public async Task<Response> SendAsync(HttpMethod method, string path, string? key, object? body = null, string? rawBody = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        if (rawBody is not null)
+        {
+            request.Content = new StringContent(rawBody, Encoding.UTF8, contentType);
+        }
+        else if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return new Response(response.StatusCode, response.Content.Headers.ContentType?.MediaType, text);
+    }
+
+    public Task<Response> GetAsync(string path, string? key) => SendAsync(HttpMethod.Get, path, key);
+
+    public Task<Response> PostAsync(string path, string? key, object? body) => SendAsync(HttpMethod.Post, path, key, body);
+
+    public Task<Response> PutAsync(string path, string? key, object? body) => SendAsync(HttpMethod.Put, path, key, body);
+
+    public Task<Response> DeleteAsync(string path, string? key) => SendAsync(HttpMethod.Delete, path, key);
+
+    public async Task CreateTenantAsync(string tenantId) =>
+        (await PostAsync("/api/v1/tenants", OperatorKey, new { tenantId, name = tenantId })).Expect(HttpStatusCode.Created);
+
+    /// <summary>Creates a key and returns (keyId, secret).</summary>
+    public async Task<(string KeyId, string Key)> CreateKeyAsync(string tenantId, string role, string? microtenantId = null)
+    {
+        var json = (await PostAsync($"/api/v1/tenants/{tenantId}/api-keys", OperatorKey, new { name = role, role, microtenantId }))
+            .Expect(HttpStatusCode.Created).Json;
+        return (json["keyId"]!.GetValue<string>(), json["key"]!.GetValue<string>());
+    }
+
+    public async Task<JsonObject> SignInAsync(string tenantId, string key, string userId, string clientId = "portal") =>
+        (await PostAsync($"/api/v1/tenants/{tenantId}/sessions", key, new
+        {
+            userId,
+            userEmail = $"{userId}@acme.test",
+            clientId,
+            ipAddress = "203.0.113.7",
+            userAgent = "Mozilla/5.0",
+            claims = new { groups = "eng" },
+        })).Expect(HttpStatusCode.Created).Json;
+
+    public async Task<JsonObject> ValidateAsync(string tenantId, string key, string token) =>
+        (await PostAsync($"/api/v1/tenants/{tenantId}/sessions/validate", key, new { token })).Expect(HttpStatusCode.OK).Json;
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>A response read to the end.</summary>
+public sealed record Response(HttpStatusCode Status, string? MediaType, string Body)
+{
+    public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
+
+    public Response Expect(HttpStatusCode status)
+    {
+        Assert.True(Status == status, $"Expected {(int)status} but got {(int)Status}: {Body}");
+        return this;
+    }
+
+    /// <summary>Asserts a problem response with the given status and code.</summary>
+    public JsonObject ExpectProblem(HttpStatusCode status, string code)
+    {
+        Expect(status);
+        Assert.Equal("application/problem+json", MediaType);
+        var json = Json;
+        Assert.Equal(code, json["code"]?.GetValue<string>());
+        Assert.Equal((int)status, json["status"]!.GetValue<int>());
+        Assert.False(string.IsNullOrEmpty(json["title"]?.GetValue<string>()));
+        Assert.False(string.IsNullOrEmpty(json["type"]?.GetValue<string>()));
+        return json;
+    }
+}
+
+public static class JsonNodeExtensions
+{
+    public static string Str(this JsonObject json, string name) => json[name]!.GetValue<string>();
+
+    public static JsonSerializerOptions Web { get; } = new(JsonSerializerDefaults.Web);
+}

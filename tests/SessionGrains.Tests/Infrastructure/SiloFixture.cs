@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace SessionGrains.Tests.Infrastructure;
+
+/// <summary>One real host shared by the API tests of a collection, with the session clock faked.</summary>
+public sealed class SiloFixture : IAsyncLifetime
+{
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public TestSilo Silo { get; private set; } = null!;
+
+    public ApiClient Api => Silo.Api;
+
+    public async Task InitializeAsync() => Silo = await TestSilo.StartAsync(SiloSettings.Fresh(), Time);
+
+    public async Task DisposeAsync() => await Silo.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class SiloCollection : ICollectionFixture<SiloFixture>
+{
+    public const string Name = "silo";
+}
