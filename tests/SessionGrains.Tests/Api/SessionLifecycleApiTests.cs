@@ -114,6 +114,35 @@ public sealed class SessionLifecycleApiTests(SiloFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Validation_does_not_write_to_storage_each_time()
+    {
+        var session = await Api.SignInAsync(_tenant, _service, "ada");
+        var key = $"{_tenant}/{session.Str("sessionId")}";
+        var before = await StoredVersionAsync(key);
+
+        for (var i = 0; i < 50; i++)
+        {
+            fixture.Time.Advance(TimeSpan.FromSeconds(1));
+            Assert.True((await ValidateAsync(session.Str("token")))["active"]!.GetValue<bool>());
+        }
+
+        Assert.Equal(before, await StoredVersionAsync(key));
+        (await Api.PostAsync($"{Sessions}/logout", _service, new { token = session.Str("token") })).Expect(HttpStatusCode.NoContent);
+        Assert.Equal(before + 1, await StoredVersionAsync(key));
+    }
+
+    /// <summary>The stored version of a grain's state row: it grows by one per storage write.</summary>
+    private async Task<long> StoredVersionAsync(string grainKey)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={fixture.Silo.Settings.DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Version FROM OrleansStorage WHERE GrainIdExtensionString = $key AND GrainTypeString = 'session'";
+        command.Parameters.AddWithValue("$key", grainKey);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task Logout_ends_the_session_and_is_idempotent()
     {
         var session = await Api.SignInAsync(_tenant, _service, "ada");

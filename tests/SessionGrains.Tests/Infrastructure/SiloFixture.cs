@@ -13,7 +13,11 @@ public sealed class SiloFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => Silo = await TestSilo.StartAsync(SiloSettings.Fresh(), Time);
 
-    public async Task DisposeAsync() => await Silo.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Silo.DisposeAsync();
+        Silo.Settings.DeleteDatabase();
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -10,6 +10,16 @@ public sealed record SiloSettings(string DatabasePath, int HttpPort, int SiloPor
         Path.Combine(Path.GetTempPath(), "sessiongrains-tests", $"{Guid.NewGuid():N}.db"),
         FreePort.Next(), FreePort.Next(), FreePort.Next(), operatorKey);
 
+    /// <summary>Removes the database and its WAL files once no host uses them.</summary>
+    public void DeleteDatabase()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(DatabasePath + suffix);
+        }
+    }
+
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
 
     public string[] Args()

@@ -1,0 +1,134 @@
+using System.Net;
+using SessionGrains.Tests.Infrastructure;
+
+namespace SessionGrains.Tests.Api;
+
+/// <summary>
+/// A 201 means stored: sessions, ends and keys survive a graceful restart and a kill of the
+/// silo on the same database. Live tokens still validate afterwards; ended ones do not.
+/// </summary>
+public sealed class DurabilityTests : IDisposable
+{
+    private readonly List<SiloSettings> _silos = [];
+
+    private SiloSettings Fresh(string? operatorKey = "sgo.test-operator-key-0123456789abcdef")
+    {
+        var settings = SiloSettings.Fresh(operatorKey);
+        _silos.Add(settings);
+        return settings;
+    }
+
+    public void Dispose() => _silos.ForEach(s => s.DeleteDatabase());
+
+    private const string Tenant = "durable";
+
+    private sealed record World(string ServiceKey, string LiveToken, string LiveRefresh, string LoggedOutToken, string RotatedToken, string RotatedNewToken, string DeletedKey);
+
+    /// <summary>Creates sessions in every state the restart must preserve.</summary>
+    private static async Task<World> BuildAsync(ApiClient api)
+    {
+        await api.CreateTenantAsync(Tenant);
+        var service = (await api.CreateKeyAsync(Tenant, "service")).Key;
+        var deleted = await api.CreateKeyAsync(Tenant, "service");
+        (await api.DeleteAsync($"/api/v1/tenants/{Tenant}/api-keys/{deleted.KeyId}", api.OperatorKey)).Expect(HttpStatusCode.NoContent);
+
+        var live = await api.SignInAsync(Tenant, service, "ada");
+        var loggedOut = await api.SignInAsync(Tenant, service, "grace");
+        (await api.PostAsync($"/api/v1/tenants/{Tenant}/sessions/logout", service, new { token = loggedOut.Str("token") })).Expect(HttpStatusCode.NoContent);
+        var rotated = await api.SignInAsync(Tenant, service, "linus");
+        var refreshed = (await api.PostAsync($"/api/v1/tenants/{Tenant}/sessions/refresh", service, new { refreshToken = rotated.Str("refreshToken") }))
+            .Expect(HttpStatusCode.OK).Json;
+
+        // Validations before the stop: activity that is only written behind must not break anything.
+        await api.ValidateAsync(Tenant, service, live.Str("token"));
+        return new World(service, live.Str("token"), live.Str("refreshToken"), loggedOut.Str("token"), rotated.Str("token"), refreshed.Str("token"), deleted.Key);
+    }
+
+    private static async Task AssertSurvivedAsync(ApiClient api, World world)
+    {
+        Assert.True((await api.ValidateAsync(Tenant, world.ServiceKey, world.LiveToken))["active"]!.GetValue<bool>());
+        Assert.True((await api.ValidateAsync(Tenant, world.ServiceKey, world.RotatedNewToken))["active"]!.GetValue<bool>());
+        Assert.Equal("terminated", (await api.ValidateAsync(Tenant, world.ServiceKey, world.LoggedOutToken)).Str("reason"));
+        Assert.Equal("unknown", (await api.ValidateAsync(Tenant, world.ServiceKey, world.RotatedToken)).Str("reason"));
+        (await api.PostAsync($"/api/v1/tenants/{Tenant}/sessions/validate", world.DeletedKey, new { token = world.LiveToken }))
+            .ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+        (await api.PostAsync($"/api/v1/tenants/{Tenant}/sessions/refresh", world.ServiceKey, new { refreshToken = world.LiveRefresh }))
+            .Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Everything_survives_a_graceful_restart()
+    {
+        var settings = Fresh();
+        World world;
+        await using (var first = await TestSilo.StartAsync(settings))
+        {
+            world = await BuildAsync(first.Api);
+            await first.StopAsync();
+        }
+
+        await using var second = await TestSilo.StartAsync(settings);
+        await AssertSurvivedAsync(second.Api, world);
+    }
+
+    [Fact]
+    public async Task Everything_survives_a_killed_silo()
+    {
+        var settings = Fresh();
+        using var api = new ApiClient(settings.BaseAddress, settings.OperatorKey!);
+        World world;
+        await using (var first = await SiloProcess.StartAsync(settings))
+        {
+            world = await BuildAsync(api);
+            await first.KillAsync();
+        }
+
+        await using var second = await SiloProcess.StartAsync(settings);
+        await AssertSurvivedAsync(api, world);
+    }
+
+    [Fact]
+    public async Task Development_generates_an_operator_key_once_and_can_reset_it()
+    {
+        var settings = Fresh(operatorKey: null) with { Environment = "Development" };
+        string firstKey;
+        await using (var first = await SiloProcess.StartAsync(settings))
+        {
+            firstKey = GeneratedKey(first.Output);
+            using var api = new ApiClient(settings.BaseAddress, firstKey);
+            (await api.GetAsync("/api/v1/tenants", firstKey)).Expect(HttpStatusCode.OK);
+            await first.KillAsync();
+        }
+
+        await using (var second = await SiloProcess.StartAsync(settings))
+        {
+            Assert.DoesNotContain("sgo.", second.Output);
+            using var api = new ApiClient(settings.BaseAddress, firstKey);
+            (await api.GetAsync("/api/v1/tenants", firstKey)).Expect(HttpStatusCode.OK);
+            await second.KillAsync();
+        }
+
+        await using var third = await SiloProcess.StartAsync(settings, "--SessionGrains:Auth:ResetOperatorKey=true");
+        var newKey = GeneratedKey(third.Output);
+        using var client = new ApiClient(settings.BaseAddress, newKey);
+        (await client.GetAsync("/api/v1/tenants", firstKey)).ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+        (await client.GetAsync("/api/v1/tenants", newKey)).Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Outside_development_the_silo_refuses_to_start_without_an_operator_key()
+    {
+        var settings = Fresh(operatorKey: null);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(settings));
+
+        Assert.Contains("SessionGrains__Auth__OperatorKey", error.Message);
+    }
+
+    private static string GeneratedKey(string output)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, @"sgo\.[A-Za-z0-9_-]{43}");
+        Assert.True(match.Success, output);
+        return match.Value;
+    }
+}
