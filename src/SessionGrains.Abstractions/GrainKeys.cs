@@ -12,6 +12,24 @@ public static class GrainKeys
     /// <summary>The key of the grain that holds one user's sessions and denylist flag.</summary>
     public static string User(string tenantId, string userId) => $"{tenantId}/{userId}";
 
+    /// <summary>The key of one index shard of a tenant's session table.</summary>
+    public static string Shard(string tenantId, int shard) => $"{tenantId}/{shard}";
+
+    /// <summary>
+    /// The shard a user's sessions live in: a stable hash of the user id (FNV-1a over UTF-16
+    /// code units), so every silo and every release agrees.
+    /// </summary>
+    public static int ShardOf(string userId, int shardCount)
+    {
+        var hash = 2166136261u;
+        foreach (var c in userId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)shardCount);
+    }
+
     /// <summary>Splits a "tenant/id" key into its two parts.</summary>
     public static (string TenantId, string Id) Split(string key)
     {

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime.Placement;
+using Orleans.Runtime.Hosting;
 using SessionGrains.Grains.Caching;
+using SessionGrains.Grains.Indexing;
+using SessionGrains.Grains.Sessions;
 
 namespace SessionGrains.Grains;
 
@@ -8,11 +11,16 @@ namespace SessionGrains.Grains;
 public static class SiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the tenant cache, its broadcast, the silo-pinned placement and the session clock
-    /// (the system clock unless a test registered another under <see cref="Clock.Key"/> first).
+    /// Adds the tenant cache, its broadcast, the session table (its grain storage over
+    /// <see cref="ISessionRowStore"/>, which the host registers for its database), the silo-pinned
+    /// placement and the session clock (the system clock unless a test registered another under
+    /// <see cref="Clock.Key"/> first).
     /// </summary>
     public static ISiloBuilder AddSessionGrains(this ISiloBuilder silo)
     {
+        silo.Services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.Section);
+        silo.Services.AddSingleton<SessionTable>();
+        silo.Services.AddGrainStorage(StorageNames.Sessions, (services, _) => ActivatorUtilities.CreateInstance<SessionGrainStorage>(services));
         silo.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         silo.Services.AddSingleton<TenantCache>();
         silo.Services.AddSingleton<TenantBroadcast>();

@@ -5,4 +5,10 @@ public static class StorageNames
 {
     /// <summary>The one durable store (SQLite or PostgreSQL through Orleans' ADO.NET provider).</summary>
     public const string Default = "store";
+
+    /// <summary>
+    /// The session table: session grains' state, one row per session with the listed columns
+    /// beside the full state, which the index shards load (see <c>ISessionRowStore</c>).
+    /// </summary>
+    public const string Sessions = "sessions";
 }

@@ -22,8 +22,11 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>Ends the session with <see cref="EndReason.UserLogout"/> when the hash is its access token's.</summary>
     Task<bool> Logout(byte[] tokenHash);
 
-    /// <summary>Ends the session for the given reason.</summary>
-    Task<EndOutcome> End(EndReason reason);
+    /// <summary>
+    /// Ends the session for the given reason. With <paramref name="microtenantId"/>, only a
+    /// session of that microtenant is ended (others answer <see cref="EndOutcome.Forbidden"/>).
+    /// </summary>
+    Task<EndOutcome> End(EndReason reason, string? microtenantId = null);
 
     /// <summary>Where the session stands now (expiry is applied on the way).</summary>
     Task<SessionStatus?> GetStatus();

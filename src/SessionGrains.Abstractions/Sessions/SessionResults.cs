@@ -84,4 +84,7 @@ public enum EndOutcome
 
     /// <summary>The session had already ended.</summary>
     NotActive,
+
+    /// <summary>The session belongs to another microtenant than the caller's.</summary>
+    Forbidden,
 }

@@ -7,8 +7,11 @@ namespace SessionGrains.Tenants;
 /// </summary>
 public interface ITenantGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the tenant; null when it exists already.</summary>
-    Task<TenantInfo?> Create(string name);
+    /// <summary>
+    /// Creates the tenant with its session table split into <paramref name="indexShards"/> shards
+    /// (fixed for the tenant's life); null when it exists already.
+    /// </summary>
+    Task<TenantInfo?> Create(string name, int indexShards);
 
     /// <summary>The tenant, or null when it does not exist.</summary>
     Task<TenantInfo?> Get();
@@ -24,6 +27,18 @@ public interface ITenantGrain : IGrainWithStringKey
 
     /// <summary>The tenant's keys without secrets, oldest first.</summary>
     Task<IReadOnlyList<ApiKeyInfo>> ListApiKeys();
+
+    /// <summary>
+    /// Ends every session of the tenant (or of one client) created before now, by a not-before
+    /// time every silo holds before this returns; null when the tenant does not exist.
+    /// </summary>
+    Task<DateTimeOffset?> LogoutAll(string? clientId);
+
+    /// <summary>Creates a microtenant; false when it exists, null when the tenant does not.</summary>
+    Task<bool?> CreateMicrotenant(string microtenantId, string name);
+
+    /// <summary>The tenant's microtenants, by id.</summary>
+    Task<IReadOnlyList<MicrotenantInfo>> ListMicrotenants();
 
     /// <summary>Deletes a key; false when there is no such key. Once this returns, every silo refuses it.</summary>
     Task<bool> DeleteApiKey(string keyId);

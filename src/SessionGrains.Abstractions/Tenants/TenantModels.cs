@@ -6,7 +6,21 @@ public sealed record TenantInfo(
     [property: Id(0)] string TenantId,
     [property: Id(1)] string Name,
     [property: Id(2)] DateTimeOffset CreatedAt,
-    [property: Id(3)] TenantPolicy Policy);
+    [property: Id(3)] TenantPolicy Policy,
+    [property: Id(4)] int IndexShards);
+
+/// <summary>A microtenant: a part of a tenant with administrators of its own.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MicrotenantInfo(
+    [property: Id(0)] string MicrotenantId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] DateTimeOffset CreatedAt);
+
+/// <summary>A tenant-wide logout: sessions (of one client, or all) created before it are ended.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LogoutAllMarker(
+    [property: Id(0)] string? ClientId,
+    [property: Id(1)] DateTimeOffset NotBefore);
 
 /// <summary>An API key without its secret.</summary>
 [GenerateSerializer, Immutable]
@@ -41,9 +55,34 @@ public sealed record TenantSnapshot(
     [property: Id(1)] long Version,
     [property: Id(2)] bool Exists,
     [property: Id(3)] TenantPolicy Policy,
-    [property: Id(4)] IReadOnlyDictionary<string, ApiKeyCredential> Keys)
+    [property: Id(4)] IReadOnlyDictionary<string, ApiKeyCredential> Keys,
+    [property: Id(5)] int IndexShards,
+    [property: Id(6)] DateTimeOffset? NotBefore,
+    [property: Id(7)] IReadOnlyDictionary<string, DateTimeOffset> ClientNotBefore,
+    [property: Id(8)] IReadOnlySet<string> Microtenants)
 {
     /// <summary>The snapshot of a tenant that has never been created.</summary>
-    public static TenantSnapshot Missing(string tenantId) =>
-        new(tenantId, 0, false, TenantPolicy.Default, new Dictionary<string, ApiKeyCredential>());
+    public static TenantSnapshot Missing(string tenantId) => new(
+        tenantId, 0, false, TenantPolicy.Default, new Dictionary<string, ApiKeyCredential>(), 1, null,
+        new Dictionary<string, DateTimeOffset>(), new HashSet<string>());
+
+    /// <summary>
+    /// The latest logout-all that covers a session of <paramref name="clientId"/> created at
+    /// <paramref name="createdAt"/>, or null when none does.
+    /// </summary>
+    public DateTimeOffset? LoggedOutAt(string clientId, DateTimeOffset createdAt)
+    {
+        DateTimeOffset? at = null;
+        if (NotBefore is { } all && createdAt < all)
+        {
+            at = all;
+        }
+
+        if (ClientNotBefore.TryGetValue(clientId, out var client) && createdAt < client && (at is null || client < at))
+        {
+            at = client;
+        }
+
+        return at;
+    }
 }

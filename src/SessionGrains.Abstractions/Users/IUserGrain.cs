@@ -11,8 +11,23 @@ namespace SessionGrains.Users;
 /// </summary>
 public interface IUserGrain : IGrainWithStringKey
 {
-    /// <summary>Opens a session under the tenant's policy, enforcing denylist and session limit.</summary>
-    Task<SignInResult> SignIn(SignIn signIn, TenantPolicy policy);
+    /// <summary>
+    /// Opens a session under the tenant's policy, enforcing denylist and session limit; the
+    /// session is listed in the shard of the user among <paramref name="indexShards"/>.
+    /// </summary>
+    Task<SignInResult> SignIn(SignIn signIn, TenantPolicy policy, int indexShards);
+
+    /// <summary>Ends every live session of the user with the given reason; returns how many ended.</summary>
+    Task<int> EndAll(EndReason reason);
+
+    /// <summary>
+    /// Denylists the user: no sign-in succeeds from now on, and every live session ends (reason
+    /// <c>denylisted</c>) before this returns. Returns how many sessions ended.
+    /// </summary>
+    Task<int> Denylist(string? reason);
+
+    /// <summary>Lifts the denylist; false when the user was not on it.</summary>
+    Task<bool> RemoveFromDenylist();
 
     /// <summary>Told by a session grain that one of the user's sessions has ended.</summary>
     [OneWay]

@@ -1,4 +1,8 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
+using SessionGrains.Indexing;
 using SessionGrains.Sessions;
 using SessionGrains.Users;
 
@@ -6,9 +10,11 @@ namespace SessionGrains.Grains.Sessions;
 
 /// <inheritdoc cref="ISessionGrain"/>
 [CollectionAgeLimit(Minutes = 5)]
-internal sealed class SessionGrain(
-    [PersistentState("session", StorageNames.Default)] IPersistentState<SessionState> state,
-    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ISessionGrain
+internal sealed partial class SessionGrain(
+    [PersistentState("session", StorageNames.Sessions)] IPersistentState<SessionState> state,
+    TenantCache tenants,
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
     /// <summary>
     /// How long a new last-activity time may wait in memory before it is stored. A crash loses at
@@ -32,17 +38,17 @@ internal sealed class SessionGrain(
             throw new InvalidOperationException("A session is opened once.");
         }
 
-        var now = time.GetUtcNow();
         S.Opened = true;
         S.SignIn = opening.SignIn;
-        S.CreatedAt = now;
-        S.LastActivity = now;
-        S.ExpiresAt = opening.AbsoluteLifetimeSeconds > 0 ? now.AddSeconds(opening.AbsoluteLifetimeSeconds) : null;
+        S.Shard = opening.Shard;
+        S.CreatedAt = opening.CreatedAt;
+        S.LastActivity = opening.CreatedAt;
+        S.ExpiresAt = opening.AbsoluteLifetimeSeconds > 0 ? opening.CreatedAt.AddSeconds(opening.AbsoluteLifetimeSeconds) : null;
         S.IdleTimeoutSeconds = opening.IdleTimeoutSeconds;
         S.RefreshReuseGraceSeconds = opening.RefreshReuseGraceSeconds;
         S.Status = SessionStatus.Active;
         var tokens = IssueTokens();
-        await state.WriteStateAsync();
+        await WriteAsync();
         return tokens;
     }
 
@@ -99,7 +105,8 @@ internal sealed class SessionGrain(
         S.LastRefreshAt = now;
         S.RefreshCount++;
         var tokens = IssueTokens();
-        await state.WriteStateAsync();
+        await WriteAsync();
+        CancelActivityFlush();
         return new RefreshResult(tokens, null);
     }
 
@@ -114,11 +121,16 @@ internal sealed class SessionGrain(
         return true;
     }
 
-    public async Task<EndOutcome> End(EndReason reason)
+    public async Task<EndOutcome> End(EndReason reason, string? microtenantId = null)
     {
         if (!S.Opened)
         {
             return EndOutcome.NotFound;
+        }
+
+        if (microtenantId is not null && S.SignIn.MicrotenantId != microtenantId)
+        {
+            return EndOutcome.Forbidden;
         }
 
         if (!await IsActiveAsync())
@@ -158,9 +170,9 @@ internal sealed class SessionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_activityFlush is not null && S.Opened)
+        if (_activityFlush is not null && S.Opened && S.Status == SessionStatus.Active)
         {
-            await state.WriteStateAsync(cancellationToken);
+            await WriteAsync();
         }
     }
 
@@ -187,8 +199,8 @@ internal sealed class SessionGrain(
     }
 
     /// <summary>
-    /// Applies expiry on access: there is no timer per session. A session found past its idle or
-    /// absolute deadline is stored as expired at the deadline it passed.
+    /// Applies the clock and the tenant's logout-all on access: there is no timer per session. A
+    /// session found past a deadline is stored as ended at the deadline it passed.
     /// </summary>
     private async ValueTask<bool> IsActiveAsync()
     {
@@ -197,22 +209,16 @@ internal sealed class SessionGrain(
             return false;
         }
 
-        var now = time.GetUtcNow();
-        var idleDeadline = S.IdleTimeoutSeconds > 0 ? S.LastActivity.AddSeconds(S.IdleTimeoutSeconds) : (DateTimeOffset?)null;
-        var (deadline, reason) = (idleDeadline, S.ExpiresAt) switch
-        {
-            ({ } idle, { } absolute) when absolute <= idle => (absolute, EndReason.MaxLifetime),
-            ({ } idle, _) => (idle, EndReason.IdleTimeout),
-            (null, { } absolute) => (absolute, EndReason.MaxLifetime),
-            _ => (DateTimeOffset.MaxValue, EndReason.MaxLifetime),
-        };
-
-        if (now < deadline)
+        var tenant = await tenants.GetAsync(Key.TenantId);
+        var due = SessionClock.Due(
+            time.GetUtcNow(), S.LastActivity, S.IdleTimeoutSeconds, S.ExpiresAt,
+            tenant.LoggedOutAt(S.SignIn.ClientId, S.CreatedAt), TimeSpan.Zero);
+        if (due is not { } ending)
         {
             return true;
         }
 
-        await EndAsync(reason, SessionStatus.Expired, deadline);
+        await EndAsync(ending.Reason, ending.Status, ending.At);
         return false;
     }
 
@@ -221,19 +227,38 @@ internal sealed class SessionGrain(
         S.Status = status;
         S.EndedAt = at ?? time.GetUtcNow();
         S.EndReason = reason;
+        CancelActivityFlush();
+        await WriteAsync();
+        GrainFactory.GetGrain<IUserGrain>(GrainKeys.User(Key.TenantId, S.SignIn.UserId)).SessionEnded(Key.SessionId).Ignore();
+    }
+
+    /// <summary>
+    /// Stores the session's row, then tells its index shard. The row is the truth: a shard that
+    /// misses the update (its silo died) reloads the row when it comes back.
+    /// </summary>
+    private async Task WriteAsync()
+    {
         try
         {
             await state.WriteStateAsync();
         }
         catch
         {
-            // Memory says ended but storage may not: drop this activation so the next call reads storage.
+            // Memory may be ahead of storage now: drop this activation so the next call reads storage.
             DeactivateOnIdle();
             throw;
         }
 
-        CancelActivityFlush();
-        GrainFactory.GetGrain<IUserGrain>(GrainKeys.User(Key.TenantId, S.SignIn.UserId)).SessionEnded(Key.SessionId).Ignore();
+        var summary = S.ToSummary(Key.SessionId, long.Parse(state.Etag!, CultureInfo.InvariantCulture));
+        var shard = GrainFactory.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(Key.TenantId, S.Shard));
+        try
+        {
+            await shard.Apply(summary);
+        }
+        catch (Exception ex)
+        {
+            LogShardUpdateFailed(ex, Key.TenantId, S.Shard);
+        }
     }
 
     /// <summary>Records activity in memory and schedules one coalesced write of it.</summary>
@@ -248,7 +273,7 @@ internal sealed class SessionGrain(
         CancelActivityFlush();
         if (S.Status == SessionStatus.Active)
         {
-            await state.WriteStateAsync(cancellationToken);
+            await WriteAsync();
         }
     }
 
@@ -257,4 +282,7 @@ internal sealed class SessionGrain(
         _activityFlush?.Dispose();
         _activityFlush = null;
     }
+
+    [LoggerMessage(LogLevel.Warning, "Session stored, but index shard {TenantId}/{Shard} was not told; it catches up when it reloads.")]
+    private partial void LogShardUpdateFailed(Exception ex, string tenantId, int shard);
 }

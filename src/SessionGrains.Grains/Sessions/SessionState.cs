@@ -1,3 +1,4 @@
+using SessionGrains.Indexing;
 using SessionGrains.Sessions;
 
 namespace SessionGrains.Grains.Sessions;
@@ -33,4 +34,13 @@ public sealed class SessionState
     [Id(12)] public EndReason? EndReason { get; set; }
     [Id(13)] public DateTimeOffset? LastRefreshAt { get; set; }
     [Id(14)] public int RefreshCount { get; set; }
+
+    /// <summary>The index shard of the session's user, fixed at sign-in.</summary>
+    [Id(15)] public int Shard { get; set; }
+
+    /// <summary>The row of the session table this state is listed as.</summary>
+    public SessionSummary ToSummary(string sessionId, long version) => new(
+        sessionId, SignIn.UserId, SignIn.UserEmail, SignIn.SessionName, SignIn.Kind, SignIn.ApiKeyName, SignIn.ClientId,
+        SignIn.ClientType, SignIn.IdentityProvider, SignIn.IpAddress, SignIn.UserAgent, SignIn.MicrotenantId, Status,
+        CreatedAt, LastActivity, ExpiresAt, IdleTimeoutSeconds, EndedAt, EndReason, version);
 }

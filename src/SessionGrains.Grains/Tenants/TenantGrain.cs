@@ -12,8 +12,9 @@ internal sealed class TenantGrain(
 {
     private string TenantId => this.GetPrimaryKeyString();
 
-    public async Task<TenantInfo?> Create(string name)
+    public async Task<TenantInfo?> Create(string name, int indexShards)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(indexShards, 1);
         if (state.State.Created)
         {
             return null;
@@ -24,6 +25,7 @@ internal sealed class TenantGrain(
         state.State.Created = true;
         state.State.Name = name;
         state.State.CreatedAt = time.GetUtcNow();
+        state.State.IndexShards = indexShards;
         await CommitAsync();
         return Info();
     }
@@ -65,6 +67,49 @@ internal sealed class TenantGrain(
             .ThenBy(k => k.KeyId, StringComparer.Ordinal)
             .ToList());
 
+    public async Task<DateTimeOffset?> LogoutAll(string? clientId)
+    {
+        if (!state.State.Created)
+        {
+            return null;
+        }
+
+        var notBefore = time.GetUtcNow();
+        if (clientId is null)
+        {
+            state.State.NotBefore = notBefore;
+        }
+        else
+        {
+            state.State.ClientNotBefore[clientId] = notBefore;
+        }
+
+        // Once every silo holds the new snapshot, every session grain and shard sees the marker:
+        // no session is visited, whatever the tenant's size.
+        await CommitAsync();
+        return notBefore;
+    }
+
+    public async Task<bool?> CreateMicrotenant(string microtenantId, string name)
+    {
+        if (!state.State.Created)
+        {
+            return null;
+        }
+
+        if (state.State.Microtenants.ContainsKey(microtenantId))
+        {
+            return false;
+        }
+
+        state.State.Microtenants[microtenantId] = new MicrotenantInfo(microtenantId, name, time.GetUtcNow());
+        await CommitAsync();
+        return true;
+    }
+
+    public Task<IReadOnlyList<MicrotenantInfo>> ListMicrotenants() => Task.FromResult<IReadOnlyList<MicrotenantInfo>>(
+        state.State.Microtenants.Values.OrderBy(m => m.MicrotenantId, StringComparer.Ordinal).ToList());
+
     public async Task<bool> DeleteApiKey(string keyId)
     {
         if (!state.State.Keys.Remove(keyId))
@@ -84,7 +129,7 @@ internal sealed class TenantGrain(
         await broadcast.PublishAsync(Snapshot());
     }
 
-    private TenantInfo Info() => new(TenantId, state.State.Name, state.State.CreatedAt, state.State.Policy);
+    private TenantInfo Info() => new(TenantId, state.State.Name, state.State.CreatedAt, state.State.Policy, state.State.IndexShards);
 
     private TenantSnapshot Snapshot() => !state.State.Created
         ? TenantSnapshot.Missing(TenantId)
@@ -96,5 +141,9 @@ internal sealed class TenantGrain(
             state.State.Keys.Values.ToDictionary(
                 k => k.Info.KeyId,
                 k => new ApiKeyCredential(k.Info.KeyId, k.SecretHash, k.Info.Role, k.Info.MicrotenantId),
-                StringComparer.Ordinal));
+                StringComparer.Ordinal),
+            state.State.IndexShards,
+            state.State.NotBefore,
+            new Dictionary<string, DateTimeOffset>(state.State.ClientNotBefore, StringComparer.Ordinal),
+            state.State.Microtenants.Keys.ToHashSet(StringComparer.Ordinal));
 }

@@ -20,4 +20,15 @@ public sealed class TenantState
 
     /// <summary>Grows with every change; silos keep the highest version they have seen.</summary>
     [Id(5)] public long Version { get; set; }
+
+    /// <summary>How many shards the session table has; fixed at creation.</summary>
+    [Id(6)] public int IndexShards { get; set; } = 1;
+
+    /// <summary>The last tenant-wide logout-all: sessions created before it are ended.</summary>
+    [Id(7)] public DateTimeOffset? NotBefore { get; set; }
+
+    /// <summary>The last logout-all of each client.</summary>
+    [Id(8)] public Dictionary<string, DateTimeOffset> ClientNotBefore { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(9)] public Dictionary<string, MicrotenantInfo> Microtenants { get; set; } = new(StringComparer.Ordinal);
 }

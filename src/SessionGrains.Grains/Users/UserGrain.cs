@@ -10,11 +10,11 @@ internal sealed class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IUserGrain
 {
-    private string TenantId => GrainKeys.Split(this.GetPrimaryKeyString()).TenantId;
+    private (string TenantId, string UserId) Key => GrainKeys.Split(this.GetPrimaryKeyString());
 
     private List<UserSessionEntry> Sessions => state.State.Sessions;
 
-    public async Task<SignInResult> SignIn(SignIn signIn, TenantPolicy policy)
+    public async Task<SignInResult> SignIn(SignIn signIn, TenantPolicy policy, int indexShards)
     {
         if (state.State.Denylisted)
         {
@@ -51,8 +51,41 @@ internal sealed class UserGrain(
         await state.WriteStateAsync();
 
         var tokens = await Session(sessionId).Open(new SessionOpening(
-            signIn, policy.IdleTimeoutSeconds, policy.AbsoluteLifetimeSeconds, policy.RefreshReuseGraceSeconds));
+            signIn, policy.IdleTimeoutSeconds, policy.AbsoluteLifetimeSeconds, policy.RefreshReuseGraceSeconds,
+            now, GrainKeys.ShardOf(Key.UserId, indexShards)));
         return new SignInResult(tokens, null);
+    }
+
+    public async Task<int> EndAll(EndReason reason)
+    {
+        var outcomes = await Task.WhenAll(Sessions.Select(s => Session(s.SessionId).End(reason)));
+        Sessions.Clear();
+        await state.WriteStateAsync();
+        return outcomes.Count(o => o == EndOutcome.Terminated);
+    }
+
+    public async Task<int> Denylist(string? reason)
+    {
+        // Listed first: a denylisted user must never be missing from the list an administrator
+        // uses to lift it. Then the flag, which is what refuses sign-ins, then the sessions end.
+        var entry = new DenylistEntry(Key.UserId, reason, time.GetUtcNow());
+        await GrainFactory.GetGrain<ITenantDenylistGrain>(Key.TenantId).Add(entry);
+        state.State.Denylisted = true;
+        state.State.DenylistReason = reason;
+        state.State.DenylistedAt = entry.CreatedAt;
+        await state.WriteStateAsync();
+        return await EndAll(EndReason.Denylisted);
+    }
+
+    public async Task<bool> RemoveFromDenylist()
+    {
+        var was = state.State.Denylisted;
+        state.State.Denylisted = false;
+        state.State.DenylistReason = null;
+        state.State.DenylistedAt = null;
+        await state.WriteStateAsync();
+        var listed = await GrainFactory.GetGrain<ITenantDenylistGrain>(Key.TenantId).Remove(Key.UserId);
+        return was || listed;
     }
 
     public Task SessionEnded(string sessionId)
@@ -71,5 +104,5 @@ internal sealed class UserGrain(
     }
 
     private ISessionGrain Session(string sessionId) =>
-        GrainFactory.GetGrain<ISessionGrain>(GrainKeys.Session(TenantId, sessionId));
+        GrainFactory.GetGrain<ISessionGrain>(GrainKeys.Session(Key.TenantId, sessionId));
 }

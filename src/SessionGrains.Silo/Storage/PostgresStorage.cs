@@ -27,6 +27,10 @@ public sealed class PostgresStorage : StorageProvider
     }
 
     /// <inheritdoc/>
+    public override SessionRows.SessionRowStore CreateSessionRowStore(string connectionString, ILoggerFactory loggers) =>
+        new SessionRows.PostgresSessionRowStore(connectionString, loggers.CreateLogger<SessionRows.PostgresSessionRowStore>());
+
+    /// <inheritdoc/>
     public override async Task PingAsync(string connectionString, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -35,6 +35,10 @@ public sealed class SqliteStorage : StorageProvider
     }
 
     /// <inheritdoc/>
+    public override SessionRows.SessionRowStore CreateSessionRowStore(string connectionString, ILoggerFactory loggers) =>
+        new SessionRows.SqliteSessionRowStore(connectionString, loggers.CreateLogger<SessionRows.SqliteSessionRowStore>());
+
+    /// <inheritdoc/>
     public override async Task PingAsync(string connectionString, CancellationToken cancellationToken)
     {
         await using var connection = new SqliteConnection(connectionString);

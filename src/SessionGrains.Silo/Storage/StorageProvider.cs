@@ -15,6 +15,9 @@ public abstract class StorageProvider
     /// <summary>Creates or upgrades the schema; safe to run at every start and from several silos at once.</summary>
     public abstract Task ApplySchemaAsync(string connectionString, CancellationToken cancellationToken);
 
+    /// <summary>The session table in this database (see <c>ISessionRowStore</c>).</summary>
+    public abstract SessionRows.SessionRowStore CreateSessionRowStore(string connectionString, ILoggerFactory loggers);
+
     /// <summary>Answers when the database accepts a trivial query.</summary>
     public abstract Task PingAsync(string connectionString, CancellationToken cancellationToken);
 

@@ -1,4 +1,5 @@
 using SessionGrains.Grains;
+using SessionGrains.Grains.Indexing;
 using SessionGrains.Silo.Hosting;
 
 namespace SessionGrains.Silo.Storage;
@@ -39,6 +40,8 @@ public static class StorageSiloBuilderExtensions
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
         }
 
+        silo.Services.AddSingleton<ISessionRowStore>(services =>
+            provider.CreateSessionRowStore(cs, services.GetRequiredService<ILoggerFactory>()));
         silo.AddAdoNetGrainStorage(StorageNames.Default, o =>
         {
             o.Invariant = provider.Invariant;

@@ -17,7 +17,7 @@ public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
 
     private async Task<SessionTokens> SignInAsync(string userId, TenantPolicy policy)
     {
-        var result = await fixture.Grains.GetGrain<IUserGrain>(GrainKeys.User(_tenant, userId)).SignIn(TestData.SignIn(userId), policy);
+        var result = await fixture.Grains.GetGrain<IUserGrain>(GrainKeys.User(_tenant, userId)).SignIn(TestData.SignIn(userId), policy, 4);
         Assert.Null(result.Error);
         return result.Tokens!;
     }
@@ -199,11 +199,11 @@ public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
         var first = await SignInAsync("ada", policy);
         await SignInAsync("ada", policy);
 
-        Assert.Equal(SignInError.SessionLimitReached, (await user.SignIn(TestData.SignIn("ada"), policy)).Error);
+        Assert.Equal(SignInError.SessionLimitReached, (await user.SignIn(TestData.SignIn("ada"), policy, 4)).Error);
 
         await Session(first.SessionId).Logout(HashOf(first.Token, SecretKind.AccessToken));
-        Assert.NotNull((await user.SignIn(TestData.SignIn("ada"), policy)).Tokens);
-        Assert.Equal(SignInError.SessionLimitReached, (await user.SignIn(TestData.SignIn("ada"), policy)).Error);
+        Assert.NotNull((await user.SignIn(TestData.SignIn("ada"), policy, 4)).Tokens);
+        Assert.Equal(SignInError.SessionLimitReached, (await user.SignIn(TestData.SignIn("ada"), policy, 4)).Error);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class TenantCacheGrainTests(GrainClusterFixture fixture)
     public async Task A_deleted_key_leaves_every_silos_cache_before_the_delete_returns()
     {
         var tenant = fixture.Grains.GetGrain<ITenantGrain>(_tenant);
-        await tenant.Create("Acme");
+        await tenant.Create("Acme", 4);
         var key = (await tenant.CreateApiKey("idp", ApiKeyRole.Service, null))!;
         var caches = Caches();
         Assert.Equal(2, caches.Count);
@@ -41,7 +41,7 @@ public sealed class TenantCacheGrainTests(GrainClusterFixture fixture)
     public async Task A_new_policy_reaches_every_silo_before_the_change_returns()
     {
         var tenant = fixture.Grains.GetGrain<ITenantGrain>(_tenant);
-        await tenant.Create("Acme");
+        await tenant.Create("Acme", 4);
         foreach (var cache in Caches())
         {
             Assert.Equal(TenantPolicy.Default, (await cache.GetAsync(_tenant)).Policy);
@@ -60,7 +60,7 @@ public sealed class TenantCacheGrainTests(GrainClusterFixture fixture)
     public async Task An_older_snapshot_never_replaces_a_newer_one()
     {
         var tenant = fixture.Grains.GetGrain<ITenantGrain>(_tenant);
-        await tenant.Create("Acme");
+        await tenant.Create("Acme", 4);
         var before = await tenant.GetSnapshot();
         await tenant.SetPolicy(TenantPolicy.Default with { MaxSessionsPerUser = 7 });
         var cache = Caches()[0];

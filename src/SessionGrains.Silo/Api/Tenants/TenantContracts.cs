@@ -18,9 +18,9 @@ public sealed record PolicyDto(
 }
 
 /// <summary>A tenant on the wire.</summary>
-public sealed record TenantDto(string TenantId, string Name, DateTimeOffset CreatedAt, PolicyDto Policy)
+public sealed record TenantDto(string TenantId, string Name, DateTimeOffset CreatedAt, PolicyDto Policy, int IndexShards)
 {
-    public static TenantDto From(TenantInfo t) => new(t.TenantId, t.Name, t.CreatedAt, PolicyDto.From(t.Policy));
+    public static TenantDto From(TenantInfo t) => new(t.TenantId, t.Name, t.CreatedAt, PolicyDto.From(t.Policy), t.IndexShards);
 }
 
 /// <summary>Body of <c>POST /api/v1/tenants/{tenantId}/api-keys</c>.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using SessionGrains.Grains.Indexing;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Tenants;
@@ -21,7 +23,7 @@ public static class TenantEndpoints
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(CreateTenantRequest body, IGrainFactory grains)
+    private static async Task<IResult> CreateAsync(CreateTenantRequest body, IGrainFactory grains, IOptions<IndexOptions> index)
     {
         var validator = new Validator();
         validator.Identifier("tenantId", body.TenantId);
@@ -31,7 +33,7 @@ public static class TenantEndpoints
             return validator.Problem();
         }
 
-        var created = await grains.GetGrain<ITenantGrain>(body.TenantId!).Create(body.Name!);
+        var created = await grains.GetGrain<ITenantGrain>(body.TenantId!).Create(body.Name!, index.Value.ShardsPerTenant);
         return created is null
             ? ApiProblem.Of(StatusCodes.Status409Conflict, "tenant_exists", "Tenant exists", $"Tenant '{body.TenantId}' exists already.")
             : Results.Created($"/api/v1/tenants/{created.TenantId}", TenantDto.From(created));

@@ -1,0 +1,25 @@
+namespace SessionGrains.Indexing;
+
+/// <summary>
+/// One shard of a tenant's session table (key: "tenant/shard", see <see cref="GrainKeys.Shard"/>).
+/// A user's sessions all live in the shard chosen by the user id, so per-user work touches one
+/// shard and unique-user counts stay exact. The shard loads its sessions' stored rows when it
+/// activates and is kept current by the session grains after each of their writes.
+/// </summary>
+public interface ISessionIndexShardGrain : IGrainWithStringKey
+{
+    /// <summary>Records a session's stored row; an older version than the one held is ignored.</summary>
+    Task Apply(SessionSummary summary);
+
+    /// <summary>The exact number of matches and the first Skip + Take of them, in order.</summary>
+    Task<ShardPage> Query(SessionQuery query);
+
+    /// <summary>Aggregates over this shard's sessions, optionally of one microtenant.</summary>
+    Task<SessionStats> Stats(string? microtenantId);
+
+    /// <summary>
+    /// Purges sessions that ended longer ago than the retention period, from memory and from
+    /// storage; returns how many. Runs on a timer too.
+    /// </summary>
+    Task<int> Sweep();
+}

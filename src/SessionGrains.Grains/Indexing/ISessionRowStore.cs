@@ -1,0 +1,36 @@
+using SessionGrains.Indexing;
+
+namespace SessionGrains.Grains.Indexing;
+
+/// <summary>A session's stored row: its summary columns (what the table lists) and its full state.</summary>
+public sealed record SessionRow(string TenantId, int Shard, SessionSummary Summary, byte[] State);
+
+/// <summary>A session's full state as stored, with the row version it was read at.</summary>
+public sealed record StoredSessionState(byte[] State, long Version);
+
+/// <summary>
+/// The table that holds every session: one row each, with the columns the session table lists
+/// and the grain's full state. Session grains read and write their own row through it (as their
+/// grain storage); index shards load their part of it when they activate. Because the row the
+/// table is rebuilt from is the very row that holds the session, a stored session is always
+/// listed, whatever crashed in between.
+/// </summary>
+public interface ISessionRowStore
+{
+    /// <summary>The stored state of one session, or null when it has no row.</summary>
+    Task<StoredSessionState?> ReadAsync(string tenantId, string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a row when it is still at <paramref name="expectedVersion"/> (null: the row must
+    /// not exist), as <paramref name="row"/>'s summary version. Concurrent writes are committed
+    /// together (group commit). Throws <see cref="Orleans.Storage.InconsistentStateException"/> when the version
+    /// does not match.
+    /// </summary>
+    Task WriteAsync(SessionRow row, long? expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>Every row of one shard of one tenant, summary columns only.</summary>
+    IAsyncEnumerable<SessionSummary> ReadShardAsync(string tenantId, int shard, CancellationToken cancellationToken);
+
+    /// <summary>Deletes rows (purge after retention).</summary>
+    Task DeleteAsync(string tenantId, IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken);
+}

@@ -1,0 +1,20 @@
+namespace SessionGrains.Grains.Indexing;
+
+/// <summary>The session table's settings (configuration section "SessionGrains:Index").</summary>
+public sealed class IndexOptions
+{
+    /// <summary>The section name.</summary>
+    public const string Section = "SessionGrains:Index";
+
+    /// <summary>How many shards a new tenant's table gets; fixed at tenant creation.</summary>
+    public int ShardsPerTenant { get; set; } = 8;
+
+    /// <summary>How long ended sessions stay listed before they are purged, in days.</summary>
+    public double RetentionDays { get; set; } = 7;
+
+    /// <summary>How often a shard sweeps its entries (expiry, purge), in seconds.</summary>
+    public double SweepIntervalSeconds { get; set; } = 60;
+
+    /// <summary>The retention as a time span.</summary>
+    public TimeSpan Retention => TimeSpan.FromDays(RetentionDays);
+}

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionGrains.Grains.Caching;
+using SessionGrains.Indexing;
+
+namespace SessionGrains.Grains.Indexing;
+
+/// <inheritdoc cref="ISessionIndexShardGrain"/>
+/// <remarks>
+/// Kept alive: rebuilding a shard means reading all its rows, so it stays in memory until its
+/// silo stops; if the silo dies, the next call activates it elsewhere and it reloads.
+/// </remarks>
+[KeepAlive]
+internal sealed partial class SessionIndexShardGrain(
+    ISessionRowStore rows,
+    TenantCache tenants,
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    IOptions<IndexOptions> options,
+    ILogger<SessionIndexShardGrain> logger) : Grain, ISessionIndexShardGrain
+{
+    private readonly ShardIndex _index = new();
+
+    private (string TenantId, int Shard) Key
+    {
+        get
+        {
+            var (tenantId, shard) = GrainKeys.Split(this.GetPrimaryKeyString());
+            return (tenantId, int.Parse(shard, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var (tenantId, shard) = Key;
+        await foreach (var summary in rows.ReadShardAsync(tenantId, shard, cancellationToken))
+        {
+            _index.Apply(summary);
+        }
+
+        LogLoaded(tenantId, shard, _index.Count);
+        var every = TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds);
+        this.RegisterGrainTimer(async _ => await Sweep(), every, every);
+    }
+
+    public Task Apply(SessionSummary summary)
+    {
+        _index.Apply(summary);
+        return Task.CompletedTask;
+    }
+
+    public async Task<ShardPage> Query(SessionQuery query)
+    {
+        var tenant = await tenants.GetAsync(Key.TenantId);
+        return _index.Query(query, (query.AsOf ?? time.GetUtcNow()).ToUnixTimeMilliseconds(), tenant);
+    }
+
+    public async Task<SessionStats> Stats(string? microtenantId)
+    {
+        var tenant = await tenants.GetAsync(Key.TenantId);
+        return _index.Stats(microtenantId, time.GetUtcNow().ToUnixTimeMilliseconds(), tenant);
+    }
+
+    public async Task<int> Sweep()
+    {
+        var (tenantId, shard) = Key;
+        var tenant = await tenants.GetAsync(tenantId);
+        var now = time.GetUtcNow();
+        var purged = _index.Purge(now.ToUnixTimeMilliseconds(), (now - options.Value.Retention).ToUnixTimeMilliseconds(), tenant);
+        if (purged.Count > 0)
+        {
+            await rows.DeleteAsync(tenantId, purged, CancellationToken.None);
+            LogPurged(tenantId, shard, purged.Count);
+        }
+
+        return purged.Count;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Index shard {TenantId}/{Shard} loaded {Count} sessions.")]
+    private partial void LogLoaded(string tenantId, int shard, int count);
+
+    [LoggerMessage(LogLevel.Information, "Index shard {TenantId}/{Shard} purged {Count} sessions past retention.")]
+    private partial void LogPurged(string tenantId, int shard, int count);
+}

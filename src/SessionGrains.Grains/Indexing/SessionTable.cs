@@ -1,0 +1,53 @@
+using SessionGrains.Grains.Caching;
+using SessionGrains.Indexing;
+
+namespace SessionGrains.Grains.Indexing;
+
+/// <summary>
+/// A tenant's whole session table, answered by asking its shards in parallel and merging:
+/// totals add up, pages merge by the table's order, stats add their partial aggregates (exactly,
+/// since each user lives in one shard). A query for one user asks only that user's shard.
+/// </summary>
+public sealed class SessionTable(IGrainFactory grains, TenantCache tenants, [FromKeyedServices(Clock.Key)] TimeProvider time)
+{
+    /// <summary>The exact number of matching sessions and the requested page of them.</summary>
+    public async Task<(long Total, IReadOnlyList<SessionSummary> Items)> QueryAsync(string tenantId, SessionQuery query)
+    {
+        var tenant = await tenants.GetAsync(tenantId);
+        var asOf = query.AsOf ?? time.GetUtcNow();
+        query = query with { AsOf = asOf };
+        var pages = await Task.WhenAll(ShardsFor(tenantId, tenant.IndexShards, query.UserId).Select(s => s.Query(query)));
+
+        var order = new SessionOrder(query.Sort, query.Descending);
+        var ms = asOf.ToUnixTimeMilliseconds();
+        var items = pages
+            .SelectMany(p => p.Items)
+            .OrderBy(s => OrderKey.Of(query.Sort, s, ms), order)
+            .Skip(query.Skip)
+            .Take(query.Take)
+            .ToList();
+        return (pages.Sum(p => p.Total), items);
+    }
+
+    /// <summary>Aggregates over the tenant's sessions, optionally of one microtenant.</summary>
+    public async Task<SessionStats> StatsAsync(string tenantId, string? microtenantId)
+    {
+        var tenant = await tenants.GetAsync(tenantId);
+        var parts = await Task.WhenAll(ShardsFor(tenantId, tenant.IndexShards, null).Select(s => s.Stats(microtenantId)));
+        var byClient = parts
+            .SelectMany(p => p.ByClient)
+            .GroupBy(c => c.ClientId, StringComparer.Ordinal)
+            .Select(g => new ClientCount(g.Key, g.Sum(c => c.Active), g.Sum(c => c.Total)))
+            .OrderByDescending(c => c.Active)
+            .ThenByDescending(c => c.Total)
+            .ThenBy(c => c.ClientId, StringComparer.Ordinal)
+            .ToList();
+        return new SessionStats(
+            parts.Sum(p => p.Total), parts.Sum(p => p.Active), parts.Sum(p => p.UniqueUsers),
+            parts.Sum(p => p.TotalDurationSeconds), byClient);
+    }
+
+    private IEnumerable<ISessionIndexShardGrain> ShardsFor(string tenantId, int shardCount, string? userId) =>
+        (userId is null ? Enumerable.Range(0, shardCount) : [GrainKeys.ShardOf(userId, shardCount)])
+            .Select(shard => grains.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(tenantId, shard)));
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+using Orleans.Serialization;
+using Orleans.Storage;
+using SessionGrains.Grains.Indexing;
+
+namespace SessionGrains.Grains.Sessions;
+
+/// <summary>
+/// The grain storage of session grains (provider <see cref="StorageNames.Sessions"/>): each
+/// session is one row of the session table, its listed columns beside its full state in Orleans'
+/// binary format. The ETag is the row version.
+/// </summary>
+internal sealed class SessionGrainStorage(ISessionRowStore rows, Serializer<SessionState> serializer) : IGrainStorage
+{
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var (tenantId, sessionId) = GrainKeys.Split(grainId.Key.ToString()!);
+        var stored = await rows.ReadAsync(tenantId, sessionId, CancellationToken.None);
+        if (stored is null)
+        {
+            return;
+        }
+
+        grainState.State = (T)(object)serializer.Deserialize(stored.State)!;
+        grainState.ETag = stored.Version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var (tenantId, sessionId) = GrainKeys.Split(grainId.Key.ToString()!);
+        var state = (SessionState)(object)grainState.State!;
+        long? expected = grainState.ETag is { } etag ? long.Parse(etag, CultureInfo.InvariantCulture) : null;
+        var version = (expected ?? 0) + 1;
+        var row = new SessionRow(tenantId, state.Shard, state.ToSummary(sessionId, version), serializer.SerializeToArray(state));
+        await rows.WriteAsync(row, expected, CancellationToken.None);
+        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var (tenantId, sessionId) = GrainKeys.Split(grainId.Key.ToString()!);
+        await rows.DeleteAsync(tenantId, [sessionId], CancellationToken.None);
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+    }
+}
