@@ -54,8 +54,8 @@ public static class WireNames
         [InactiveReason.Expired] = "expired",
     };
 
-    /// <summary>The roles a key can be created with in this version.</summary>
-    public static IEnumerable<string> CreatableRoles => Roles.Where(r => r.Key != ApiKeyRole.MicrotenantAdmin).Select(r => r.Value);
+    /// <summary>The roles a key can be created with.</summary>
+    public static IEnumerable<string> CreatableRoles => Roles.Values;
 
     public static string Name(this ApiKeyRole value) => Roles[value];
     public static string Name(this SessionLimitAction value) => LimitActions[value];

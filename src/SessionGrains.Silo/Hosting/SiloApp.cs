@@ -6,6 +6,7 @@ using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.Sessions;
 using SessionGrains.Silo.Api.Tenants;
+using SessionGrains.Silo.Api.Users;
 using SessionGrains.Silo.Health;
 using SessionGrains.Silo.Storage;
 
@@ -71,7 +72,10 @@ public static class SiloApp
             .RequireAuthenticatedCaller()
             .MapTenantEndpoints()
             .MapApiKeyEndpoints()
-            .MapSessionLifecycleEndpoints();
+            .MapMicrotenantEndpoints()
+            .MapSessionLifecycleEndpoints()
+            .MapSessionAdminEndpoints()
+            .MapUserEndpoints();
         return app;
     }
 

@@ -18,8 +18,14 @@ public static class AccessFilters
     /// <summary>The roles that may read a tenant's administration data.</summary>
     public static readonly ApiKeyRole[] Readers = [ApiKeyRole.TenantAdmin, ApiKeyRole.Auditor];
 
-    /// <summary>The roles that may change a tenant's settings and keys.</summary>
+    /// <summary>The roles that may change a tenant's settings and keys, or act tenant-wide.</summary>
     public static readonly ApiKeyRole[] Admins = [ApiKeyRole.TenantAdmin];
+
+    /// <summary>The roles that may read sessions (a microtenant-scoped key sees its microtenant only).</summary>
+    public static readonly ApiKeyRole[] SessionReaders = [ApiKeyRole.TenantAdmin, ApiKeyRole.Auditor, ApiKeyRole.MicrotenantAdmin];
+
+    /// <summary>The roles that may end sessions (a microtenant admin, those of its microtenant only).</summary>
+    public static readonly ApiKeyRole[] SessionAdmins = [ApiKeyRole.TenantAdmin, ApiKeyRole.MicrotenantAdmin];
 
     /// <summary>The authenticated caller of this request.</summary>
     public static Caller GetCaller(this HttpContext context) => (Caller)context.Items[CallerItem]!;

@@ -1,3 +1,4 @@
+using SessionGrains.Grains.Caching;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Tenants;
@@ -19,14 +20,24 @@ public static class ApiKeyEndpoints
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(string tenantId, CreateApiKeyRequest body, IGrainFactory grains)
+    private static async Task<IResult> CreateAsync(string tenantId, CreateApiKeyRequest body, IGrainFactory grains, TenantCache tenants)
     {
         var validator = new Validator();
         validator.Text("name", body.Name, 200, required: true);
         validator.Identifier("microtenantId", body.MicrotenantId, required: false);
-        if (!WireNames.TryParse(body.Role, out ApiKeyRole role) || role == ApiKeyRole.MicrotenantAdmin)
+        if (!WireNames.TryParse(body.Role, out ApiKeyRole role))
         {
             validator.Add("role", $"must be one of: {string.Join(", ", WireNames.CreatableRoles)}.");
+        }
+        else if (role == ApiKeyRole.MicrotenantAdmin && body.MicrotenantId is null)
+        {
+            validator.Add("microtenantId", "is required for a microtenant-admin key.");
+        }
+
+        if (validator.IsValid && body.MicrotenantId is { } microtenantId
+            && !(await tenants.GetAsync(tenantId)).Microtenants.Contains(microtenantId))
+        {
+            validator.Add("microtenantId", $"names no microtenant of tenant '{tenantId}'.");
         }
 
         if (!validator.IsValid)

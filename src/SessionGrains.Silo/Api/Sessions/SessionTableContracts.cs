@@ -1,0 +1,101 @@
+using SessionGrains.Indexing;
+using SessionGrains.Sessions;
+
+namespace SessionGrains.Silo.Api.Sessions;
+
+/// <summary>One row of the session table.</summary>
+public sealed record SessionItemDto(
+    string SessionId,
+    string UserId,
+    string? UserEmail,
+    string? SessionName,
+    string Kind,
+    string? ApiKeyName,
+    string ClientId,
+    string? ClientType,
+    string? IdentityProvider,
+    string IpAddress,
+    string? UserAgent,
+    string? MicrotenantId,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastActivity,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? EndedAt,
+    string? EndReason,
+    long DurationSeconds)
+{
+    public static SessionItemDto From(SessionSummary s, DateTimeOffset asOf) => new(
+        s.SessionId, s.UserId, s.UserEmail, s.SessionName, s.Kind.Name(), s.ApiKeyName, s.ClientId, s.ClientType,
+        s.IdentityProvider, s.IpAddress, s.UserAgent, s.MicrotenantId, s.Status.Name(), s.CreatedAt, s.LastActivity,
+        s.ExpiresAt, s.EndedAt, s.EndReason?.Name(), DurationOf(s.CreatedAt, s.EndedAt, asOf));
+
+    /// <summary>Whole seconds from creation to end, or to <paramref name="asOf"/> while active.</summary>
+    public static long DurationOf(DateTimeOffset createdAt, DateTimeOffset? endedAt, DateTimeOffset asOf) =>
+        (long)Math.Max(0, ((endedAt ?? asOf) - createdAt).TotalSeconds);
+}
+
+/// <summary>One session in full: the row, plus device, claims and refresh history.</summary>
+public sealed record SessionDetailsDto(
+    string SessionId,
+    string UserId,
+    string? UserEmail,
+    string? SessionName,
+    string Kind,
+    string? ApiKeyName,
+    string ClientId,
+    string? ClientType,
+    string? IdentityProvider,
+    string IpAddress,
+    string? UserAgent,
+    string? MicrotenantId,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastActivity,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? EndedAt,
+    string? EndReason,
+    long DurationSeconds,
+    DeviceDto? Device,
+    RawJson? Claims,
+    DateTimeOffset? LastRefreshAt,
+    int RefreshCount,
+    DateTimeOffset? IdleExpiresAt)
+{
+    public static SessionDetailsDto From(SessionDetails d, DateTimeOffset now)
+    {
+        var s = d.SignIn;
+        return new(
+            d.SessionId, s.UserId, s.UserEmail, s.SessionName, s.Kind.Name(), s.ApiKeyName, s.ClientId, s.ClientType,
+            s.IdentityProvider, s.IpAddress, s.UserAgent, s.MicrotenantId, d.Status.Name(), d.CreatedAt, d.LastActivity,
+            d.ExpiresAt, d.EndedAt, d.EndReason?.Name(), SessionItemDto.DurationOf(d.CreatedAt, d.EndedAt, now),
+            s.Device is { } device ? new DeviceDto(device.DeviceId, device.Hostname, device.Os) : null,
+            RawJson.From(s.ClaimsJson), d.LastRefreshAt, d.RefreshCount, d.IdleExpiresAt);
+    }
+}
+
+/// <summary>Sessions of one client, in the stats.</summary>
+public sealed record ClientStatsDto(string ClientId, long Active, long Total);
+
+/// <summary>The tenant's (or a microtenant's) session statistics.</summary>
+public sealed record SessionStatsDto(long Total, long Active, long UniqueUsers, double AverageDurationSeconds, IReadOnlyList<ClientStatsDto> ByClient)
+{
+    public static SessionStatsDto From(SessionStats s) => new(
+        s.Total, s.Active, s.UniqueUsers, Math.Round(s.AverageDurationSeconds, 3),
+        s.ByClient.Select(c => new ClientStatsDto(c.ClientId, c.Active, c.Total)).ToList());
+}
+
+/// <summary>Body of bulk terminate.</summary>
+public sealed record BulkTerminateRequest(IReadOnlyList<string?>? SessionIds);
+
+/// <summary>What happened to one session of a bulk terminate.</summary>
+public sealed record BulkOutcomeDto(string SessionId, string Outcome);
+
+/// <summary>Answer of bulk terminate, in the order of the request.</summary>
+public sealed record BulkTerminateResponse(IReadOnlyList<BulkOutcomeDto> Results);
+
+/// <summary>Body of tenant logout-all.</summary>
+public sealed record LogoutAllRequest(string? ClientId);
+
+/// <summary>Answer of tenant logout-all.</summary>
+public sealed record LogoutAllResponse(DateTimeOffset NotBefore);

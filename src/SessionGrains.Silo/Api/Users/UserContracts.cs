@@ -1,0 +1,18 @@
+using SessionGrains.Users;
+
+namespace SessionGrains.Silo.Api.Users;
+
+/// <summary>Answer of a user logout.</summary>
+public sealed record UserLogoutResponse(int Terminated);
+
+/// <summary>Body of a denylist entry.</summary>
+public sealed record DenylistRequest(string? Reason);
+
+/// <summary>Answer of denylisting a user.</summary>
+public sealed record DenylistResponse(string UserId, bool Denylisted, int Terminated);
+
+/// <summary>A denylisted user.</summary>
+public sealed record DenylistEntryDto(string UserId, string? Reason, DateTimeOffset CreatedAt)
+{
+    public static DenylistEntryDto From(DenylistEntry e) => new(e.UserId, e.Reason, e.CreatedAt);
+}

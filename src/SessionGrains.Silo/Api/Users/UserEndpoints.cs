@@ -1,0 +1,107 @@
+using SessionGrains.Grains;
+using SessionGrains.Grains.Indexing;
+using SessionGrains.Indexing;
+using SessionGrains.Sessions;
+using SessionGrains.Silo.Api.Auth;
+using SessionGrains.Silo.Api.Problems;
+using SessionGrains.Silo.Api.Sessions;
+using SessionGrains.Users;
+
+namespace SessionGrains.Silo.Api.Users;
+
+/// <summary>A user's sessions, logging a user out everywhere, and the denylist.</summary>
+public static class UserEndpoints
+{
+    /// <summary>Longest denylist reason.</summary>
+    public const int MaxReasonLength = 500;
+
+    /// <summary>Maps the user routes onto the /api/v1 group.</summary>
+    public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/tenants/{tenantId}/users/{userId}/sessions", UserSessionsAsync).RequireTenantRole(AccessFilters.SessionReaders)
+            .Produces<PageOf<SessionItemDto>>();
+        api.MapPost("/tenants/{tenantId}/users/{userId}/logout", LogoutAsync).RequireTenantRole(AccessFilters.SessionAdmins)
+            .Produces<UserLogoutResponse>();
+        api.MapPut("/tenants/{tenantId}/users/{userId}/denylist", DenylistAsync).RequireTenantRole(AccessFilters.Admins)
+            .Produces<DenylistResponse>();
+        api.MapDelete("/tenants/{tenantId}/users/{userId}/denylist", RemoveAsync).RequireTenantRole(AccessFilters.Admins)
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/tenants/{tenantId}/denylist", ListAsync).RequireTenantRole(AccessFilters.Readers)
+            .Produces<PageOf<DenylistEntryDto>>();
+        return api;
+    }
+
+    private static Task<IResult> UserSessionsAsync(
+        string tenantId, string userId, HttpContext http, SessionTable table, [FromKeyedServices(Clock.Key)] TimeProvider time) =>
+        InvalidUserId(userId) is { } invalid
+            ? Task.FromResult(invalid)
+            : SessionAdminEndpoints.ListAsync(tenantId, http, table, time, userId);
+
+    private static async Task<IResult> LogoutAsync(string tenantId, string userId, HttpContext http, IGrainFactory grains, SessionTable table)
+    {
+        if (InvalidUserId(userId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (SessionAdminEndpoints.Scope(http) is not { } scope)
+        {
+            return Results.Ok(new UserLogoutResponse(await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, userId)).EndAll(EndReason.UserLogoutAll)));
+        }
+
+        // A microtenant admin ends the user's sessions of its own microtenant only.
+        var (_, sessions) = await table.QueryAsync(tenantId, SessionQuery.Default with
+        {
+            UserId = userId, MicrotenantId = scope, Status = StatusFilter.Active, Take = int.MaxValue,
+        });
+        var outcomes = await Task.WhenAll(sessions.Select(s =>
+            grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, s.SessionId)).End(EndReason.UserLogoutAll, scope)));
+        return Results.Ok(new UserLogoutResponse(outcomes.Count(o => o == EndOutcome.Terminated)));
+    }
+
+    private static async Task<IResult> DenylistAsync(string tenantId, string userId, DenylistRequest? body, IGrainFactory grains)
+    {
+        var validator = new Validator();
+        validator.Identifier("userId", userId);
+        validator.Text("reason", body?.Reason, MaxReasonLength);
+        if (!validator.IsValid)
+        {
+            return validator.Problem();
+        }
+
+        var terminated = await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, userId)).Denylist(body?.Reason);
+        return Results.Ok(new DenylistResponse(userId, true, terminated));
+    }
+
+    private static async Task<IResult> RemoveAsync(string tenantId, string userId, IGrainFactory grains)
+    {
+        if (InvalidUserId(userId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, userId)).RemoveFromDenylist()
+            ? Results.NoContent()
+            : ApiProblem.Of(StatusCodes.Status404NotFound, "user_not_denylisted", "User not denylisted", $"User '{userId}' is not on the denylist.");
+    }
+
+    private static async Task<IResult> ListAsync(string tenantId, HttpRequest request, IGrainFactory grains)
+    {
+        var validator = new Validator();
+        var paging = Paging.Read(request, validator);
+        if (!validator.IsValid)
+        {
+            return validator.Problem();
+        }
+
+        var entries = await grains.GetGrain<ITenantDenylistGrain>(tenantId).List();
+        return Results.Ok(paging.Of(entries.Select(DenylistEntryDto.From).ToList()));
+    }
+
+    private static IResult? InvalidUserId(string userId)
+    {
+        var validator = new Validator();
+        validator.Identifier("userId", userId);
+        return validator.IsValid ? null : validator.Problem();
+    }
+}
