@@ -28,6 +28,9 @@ public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifeti
         _keys["service"] = (await Api.CreateKeyAsync(_tenant, "service")).Key;
         _keys["other-tenant-admin"] = (await Api.CreateKeyAsync(_other, "tenant-admin")).Key;
         _keys["other-service"] = (await Api.CreateKeyAsync(_other, "service")).Key;
+        (await Api.PostAsync($"/api/v1/tenants/{_tenant}/microtenants", Api.OperatorKey, new { microtenantId = "emea", name = "EMEA" }))
+            .Expect(HttpStatusCode.Created);
+        _keys["microtenant-admin"] = (await Api.CreateKeyAsync(_tenant, "microtenant-admin", "emea")).Key;
         var deleted = await Api.CreateKeyAsync(_tenant, "tenant-admin");
         (await Api.DeleteAsync($"/api/v1/tenants/{_tenant}/api-keys/{deleted.KeyId}", Api.OperatorKey)).Expect(HttpStatusCode.NoContent);
         _keys["deleted"] = deleted.Key;
@@ -48,6 +51,8 @@ public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifeti
         string[] readers = ["operator", "tenant-admin", "auditor"];
         string[] admins = ["operator", "tenant-admin"];
         string[] lifecycle = ["operator", "tenant-admin", "service"];
+        string[] sessionReaders = ["operator", "tenant-admin", "auditor", "microtenant-admin"];
+        string[] sessionAdmins = ["operator", "tenant-admin", "microtenant-admin"];
         var t = $"/api/v1/tenants/{_tenant}";
         yield return new(HttpMethod.Post, "/api/v1/tenants", new { tenantId = TestData.Id("new"), name = "New" }, op);
         yield return new(HttpMethod.Get, "/api/v1/tenants", null, op);
@@ -64,6 +69,19 @@ public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifeti
         yield return new(HttpMethod.Post, $"{t}/sessions/validate", new { token = _token }, lifecycle);
         yield return new(HttpMethod.Post, $"{t}/sessions/refresh", new { refreshToken = "nope" }, lifecycle);
         yield return new(HttpMethod.Post, $"{t}/sessions/logout", new { token = "nope" }, lifecycle);
+        yield return new(HttpMethod.Post, $"{t}/microtenants", new { microtenantId = TestData.Id("m"), name = "M" }, admins);
+        yield return new(HttpMethod.Get, $"{t}/microtenants", null, readers);
+        yield return new(HttpMethod.Get, $"{t}/sessions", null, sessionReaders);
+        yield return new(HttpMethod.Get, $"{t}/sessions/stats", null, sessionReaders);
+        yield return new(HttpMethod.Get, $"{t}/sessions/no-such-session", null, sessionReaders);
+        yield return new(HttpMethod.Delete, $"{t}/sessions/no-such-session", null, sessionAdmins);
+        yield return new(HttpMethod.Post, $"{t}/sessions/terminate", new { sessionIds = new[] { "no-such-session" } }, sessionAdmins);
+        yield return new(HttpMethod.Get, $"{t}/users/matrix-user/sessions", null, sessionReaders);
+        yield return new(HttpMethod.Post, $"{t}/users/nobody/logout", null, sessionAdmins);
+        yield return new(HttpMethod.Put, $"{t}/users/nobody/denylist", new { reason = "test" }, admins);
+        yield return new(HttpMethod.Delete, $"{t}/users/nobody/denylist", null, admins);
+        yield return new(HttpMethod.Get, $"{t}/denylist", null, readers);
+        yield return new(HttpMethod.Post, $"{t}/logout-all", new { clientId = "nothing-uses-this" }, admins);
     }
 
     [Theory]
@@ -86,6 +104,7 @@ public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifeti
     [InlineData("tenant-admin")]
     [InlineData("auditor")]
     [InlineData("service")]
+    [InlineData("microtenant-admin")]
     [InlineData("other-tenant-admin")]
     [InlineData("other-service")]
     public async Task Known_keys_get_exactly_the_routes_their_role_and_tenant_allow(string caller)

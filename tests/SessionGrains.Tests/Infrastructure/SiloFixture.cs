@@ -5,7 +5,8 @@ namespace SessionGrains.Tests.Infrastructure;
 /// <summary>One real host shared by the API tests of a collection, with the session clock faked.</summary>
 public sealed class SiloFixture : IAsyncLifetime
 {
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>Starts on a whole second, so every time the API reports is exact to the millisecond.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
     public TestSilo Silo { get; private set; } = null!;
 
