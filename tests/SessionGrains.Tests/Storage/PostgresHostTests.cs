@@ -37,6 +37,10 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
             await silo.StopAsync(ct);
         }
 
+        // The state is in PostgreSQL, and the stopped silo told the membership table it left.
+        Assert.True((long)(await PostgresServerFixture.ScalarAsync(cs, "SELECT count(*) FROM OrleansStorage WHERE PayloadBinary IS NOT NULL", ct))! >= 3);
+        Assert.Equal($"{Dead}", await SiloStatusesAsync(cs, ct));
+
         // Nothing survives in memory: a new host in the same process starts from the database alone.
         await using (var silo = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct))
         {
@@ -62,6 +66,7 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
         await using var b = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
         await a.WaitForActiveSilosAsync(2, ct);
         await b.WaitForActiveSilosAsync(2, ct);
+        Assert.Equal($"{Active},{Active}", await SiloStatusesAsync(cs, ct));
 
         var serviceKey = await CreateTenantAndServiceKeyAsync(a, ct);
         var keyId = (await a.CallAsync(HttpMethod.Get, $"{Tenant}/api-keys", _operatorKey, null, HttpStatusCode.OK, ct))
@@ -84,7 +89,15 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
         Assert.True(await IsActiveAsync(b, second, token, ct));
     }
 
+    // Orleans' SiloStatus values as the membership table stores them.
+    private const int Active = 3;
+    private const int Dead = 6;
+
     private string Tenant => $"/api/v1/tenants/{_tenant}";
+
+    private async Task<string> SiloStatusesAsync(string cs, CancellationToken ct) =>
+        (string)(await PostgresServerFixture.ScalarAsync(
+            cs, "SELECT string_agg(Status::text, ',' ORDER BY Status) FROM OrleansMembershipTable WHERE DeploymentId = @p0", ct, _clusterId))!;
 
     private async Task<string> CreateTenantAndServiceKeyAsync(PostgresSilo silo, CancellationToken ct)
     {

@@ -157,6 +157,80 @@ public sealed class PostgresSchemaTests(PostgresServerFixture server)
         Assert.Empty(await Range("ReadRangeRows2Key", 0, -100));
     }
 
+    [Fact]
+    public async Task Membership_queries_apply_changes_only_on_the_version_the_silo_read()
+    {
+        var ct = Timeout;
+        var cs = await server.CreateDatabaseAsync(ct);
+        await new PostgresStorage().ApplySchemaAsync(cs, ct);
+        var queries = await QueriesAsync(cs, ct);
+        var started = new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
+        const int Active = 3, Dead = 6;
+
+        // Parameters typed as Orleans' DbStoredQueries.Columns binds them.
+        Task<List<object?[]>> Run(string key, Action<NpgsqlCommand>? bind = null) => RowsAsync(cs, queries[key], ct, c =>
+        {
+            Add(c, "DeploymentId", DbType.String, "cluster-1");
+            bind?.Invoke(c);
+        });
+        void Silo(NpgsqlCommand c)
+        {
+            Add(c, "Address", DbType.AnsiString, "10.0.0.7");
+            Add(c, "Port", DbType.Int32, 11111);
+            Add(c, "Generation", DbType.Int32, 123456);
+        }
+
+        Action<NpgsqlCommand> Insert(int version) => c =>
+        {
+            Silo(c);
+            Add(c, "SiloName", DbType.String, "silo-a");
+            Add(c, "HostName", DbType.String, "host-a");
+            Add(c, "Status", DbType.Int32, Active);
+            Add(c, "ProxyPort", DbType.Int32, 30000);
+            Add(c, "StartTime", DbType.DateTime, started);
+            Add(c, "IAmAliveTime", DbType.DateTime, started);
+            Add(c, "Version", DbType.Int32, version);
+        };
+        Action<NpgsqlCommand> Update(int version, int status) => c =>
+        {
+            Silo(c);
+            Add(c, "Status", DbType.Int32, status);
+            Add(c, "SuspectTimes", DbType.String, null);
+            Add(c, "IAmAliveTime", DbType.DateTime, started.AddMinutes(1));
+            Add(c, "Version", DbType.Int32, version);
+        };
+
+        Assert.Equal(Row(1), Assert.Single(await Run("InsertMembershipVersionKey")));
+        Assert.Equal(Row(0), Assert.Single(await Run("InsertMembershipVersionKey")));
+        var empty = Assert.Single(await Run("MembershipReadAllKey"));
+        Assert.Equal(Row("cluster-1", null, null, null, null, null, null, null, null, null, null, 0).Select(v => v ?? DBNull.Value), empty);
+
+        Assert.Equal(Row(0), Assert.Single(await Run("InsertMembershipKey", Insert(version: 5))));
+        Assert.Equal(Row(1), Assert.Single(await Run("InsertMembershipKey", Insert(version: 0))));
+        Assert.Equal(Row(0), Assert.Single(await Run("InsertMembershipKey", Insert(version: 1))));   // already listed
+        var row = Assert.Single(await Run("MembershipReadRowKey", Silo));
+        Assert.Equal(Row("cluster-1", "10.0.0.7", 11111, 123456, "silo-a", "host-a", Active, 30000, DBNull.Value, started, started, 1), row);
+        Assert.Equal(Row("10.0.0.7", 30000, 123456), Assert.Single(await Run("GatewaysQueryKey", c => Add(c, "Status", DbType.Int32, Active))));
+
+        Assert.Equal(Row(0), Assert.Single(await Run("UpdateMembershipKey", Update(version: 0, Dead))));
+        await Run("UpdateIAmAlivetimeKey", c => { Silo(c); Add(c, "IAmAliveTime", DbType.DateTime, started.AddMinutes(2)); });
+        Assert.Equal(started.AddMinutes(2), Assert.Single(await Run("MembershipReadRowKey", Silo))[10]);
+        Assert.Equal(1, Assert.Single(await Run("MembershipReadRowKey", Silo))[11]);          // a heartbeat is not a change
+
+        // An active silo survives the cleanup whatever its heartbeat; a dead one does not.
+        Action<NpgsqlCommand> cleanup = c => Add(c, "IAmAliveTime", DbType.DateTime, started.AddHours(1));
+        await Run("CleanupDefunctSiloEntriesKey", cleanup);
+        Assert.Equal(started, Assert.Single(await Run("MembershipReadAllKey"))[9]);
+        Assert.Equal(Row(1), Assert.Single(await Run("UpdateMembershipKey", Update(version: 1, Dead))));
+        Assert.Equal(Dead, Assert.Single(await Run("MembershipReadAllKey"))[6]);
+        Assert.Empty(await Run("GatewaysQueryKey", c => Add(c, "Status", DbType.Int32, Active)));
+        await Run("CleanupDefunctSiloEntriesKey", cleanup);
+        Assert.Equal(DBNull.Value, Assert.Single(await Run("MembershipReadAllKey"))[9]);
+
+        await Run("DeleteMembershipTableEntriesKey");
+        Assert.Empty(await Run("MembershipReadAllKey"));
+    }
+
     private static object?[] Row(params object?[] values) => values;
 
     private static void Add(NpgsqlCommand command, string name, DbType type, object? value) =>
@@ -164,6 +238,11 @@ public sealed class PostgresSchemaTests(PostgresServerFixture server)
 
     // Returns the one row's values, or an empty array for no row; more than one row fails.
     private static async Task<object?[]> SingleOrNoRowAsync(
+        string cs, string sql, CancellationToken ct, Action<NpgsqlCommand> bind) =>
+        Assert.Single((await RowsAsync(cs, sql, ct, bind)).DefaultIfEmpty([]));
+
+    // Every row of every result set, as Orleans' RelationalStorage reads them.
+    private static async Task<List<object?[]>> RowsAsync(
         string cs, string sql, CancellationToken ct, Action<NpgsqlCommand> bind)
     {
         await using var connection = new NpgsqlConnection(cs);
@@ -183,7 +262,7 @@ public sealed class PostgresSchemaTests(PostgresServerFixture server)
         }
         while (await reader.NextResultAsync(ct));
 
-        return Assert.Single(rows.DefaultIfEmpty([]));
+        return rows;
     }
 
     private static async Task<Dictionary<string, string>> QueriesAsync(string cs, CancellationToken ct)

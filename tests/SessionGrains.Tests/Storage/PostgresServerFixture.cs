@@ -69,6 +69,20 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>Runs a query with <c>@p0</c>, <c>@p1</c>... bound to <paramref name="args"/> and returns its first value.</summary>
+    public static async Task<object?> ScalarAsync(string connectionString, string sql, CancellationToken cancellationToken, params object[] args)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        for (var i = 0; i < args.Length; i++)
+        {
+            command.Parameters.AddWithValue($"p{i}", args[i]);
+        }
+
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
     public async Task DisposeAsync()
     {
         if (_adminConnectionString is null)
