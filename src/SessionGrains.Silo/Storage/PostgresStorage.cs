@@ -48,11 +48,12 @@ public sealed class PostgresStorage : StorageProvider
     }
 
     /// <inheritdoc/>
+    /// <remarks>Reads the query table rather than a constant, so a database without the schema is not ready.</remarks>
     public override async Task PingAsync(string connectionString, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT 1", connection);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM OrleansQuery", connection);
         await command.ExecuteScalarAsync(cancellationToken);
     }
 }
