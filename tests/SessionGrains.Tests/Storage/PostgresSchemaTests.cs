@@ -1,5 +1,9 @@
 using System.Data;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using Npgsql;
+using Orleans.Configuration;
+using Orleans.Storage;
 using SessionGrains.Silo.Storage;
 
 namespace SessionGrains.Tests.Storage;
@@ -9,8 +13,10 @@ namespace SessionGrains.Tests.Storage;
 /// Orleans' providers ask for, and the stored queries keep the providers' contracts.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresSchemaTests(PostgresServerFixture server)
+public sealed class PostgresSchemaTests(PostgresServerFixture server) : IDisposable
 {
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
+
     /// <summary>Every key Orleans' clustering, reminder and persistence providers look up.</summary>
     public static readonly string[] RequiredQueryKeys =
     [
@@ -25,7 +31,9 @@ public sealed class PostgresSchemaTests(PostgresServerFixture server)
         "WriteToStorageKey", "ReadFromStorageKey", "ClearStorageKey", "DeleteStorageKey",
     ];
 
-    private static CancellationToken Timeout => new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token;
+    private CancellationToken Timeout => _timeout.Token;
+
+    public void Dispose() => _timeout.Dispose();
 
     [Fact]
     public async Task Applying_the_schema_twice_succeeds_and_stores_every_required_query()
@@ -42,6 +50,24 @@ public sealed class PostgresSchemaTests(PostgresServerFixture server)
         Assert.Equal(RequiredQueryKeys.Order(StringComparer.Ordinal), first.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(first, second);
         await storage.PingAsync(cs, ct);
+    }
+
+    [Fact]
+    public void The_required_keys_are_the_ones_the_Orleans_providers_ask_for()
+    {
+        // Orleans checks the keys of clustering and reminders against the internal properties of
+        // its DbStoredQueries, and persistence names its keys in one public query; reading both
+        // makes an Orleans upgrade that needs a new query fail here, not at a silo's start.
+        static IEnumerable<string> StoredQueryKeys(Type anchor, string typeName) =>
+            anchor.Assembly.GetType(typeName, throwOnError: true)!
+                .GetProperties(BindingFlags.Instance | BindingFlags.NonPublic)
+                .Select(p => p.Name);
+
+        var asked = StoredQueryKeys(typeof(AdoNetClusteringSiloOptions), "Orleans.Clustering.AdoNet.Storage.DbStoredQueries")
+            .Concat(StoredQueryKeys(typeof(AdoNetReminderTableOptions), "Orleans.Reminders.AdoNet.Storage.DbStoredQueries"))
+            .Concat(Regex.Matches(AdoNetGrainStorage.DefaultInitializationQuery, "'(\\w+)'").Select(m => m.Groups[1].Value));
+
+        Assert.Equal(RequiredQueryKeys.Order(StringComparer.Ordinal), asked.Distinct().Order(StringComparer.Ordinal));
     }
 
     [Fact]
