@@ -14,16 +14,37 @@ public sealed class PostgresStorage : StorageProvider
     /// <inheritdoc/>
     public override bool HostsClustering => true;
 
+    /// <summary>
+    /// The advisory lock key every silo takes while it applies the schema ("SGSCHEMA" in ASCII);
+    /// any other user of the database must not take the same key.
+    /// </summary>
+    public const long SchemaLockKey = 0x5347_5343_4845_4D41;
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// Silos of one cluster usually start together. Concurrent <c>CREATE ... IF NOT EXISTS</c> can
+    /// still fail on PostgreSQL's catalog constraints, so the scripts run one silo at a time under a
+    /// transaction-scoped advisory lock, and in one transaction, so a failed start leaves the schema
+    /// as it was rather than half upgraded.
+    /// </remarks>
     public override async Task ApplySchemaAsync(string connectionString, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var @lock = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            @lock.Parameters.AddWithValue("key", SchemaLockKey);
+            await @lock.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         foreach (var script in Scripts("postgres"))
         {
-            await using var command = new NpgsqlCommand(script, connection);
+            await using var command = new NpgsqlCommand(script, connection, transaction);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -31,11 +52,12 @@ public sealed class PostgresStorage : StorageProvider
         new SessionRows.PostgresSessionRowStore(connectionString, loggers.CreateLogger<SessionRows.PostgresSessionRowStore>());
 
     /// <inheritdoc/>
+    /// <remarks>Reads the query table rather than a constant, so a database without the schema is not ready.</remarks>
     public override async Task PingAsync(string connectionString, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT 1", connection);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM OrleansQuery", connection);
         await command.ExecuteScalarAsync(cancellationToken);
     }
 }

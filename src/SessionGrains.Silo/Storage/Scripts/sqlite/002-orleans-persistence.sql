@@ -68,7 +68,8 @@ INSERT OR REPLACE INTO OrleansQuery (QueryKey, QueryText) VALUES ('ClearStorageK
     RETURNING Version AS NewGrainStateVersion;
 ');
 
--- Used when a storage is configured to delete rows on clear (purging ended sessions).
+-- Used when a storage is configured to delete rows on clear (purging ended sessions). The provider
+-- reads a NULL answer as a version conflict, so a delete that happened answers the version + 1.
 INSERT OR REPLACE INTO OrleansQuery (QueryKey, QueryText) VALUES ('DeleteStorageKey', '
     DELETE FROM OrleansStorage
     WHERE GrainIdHash = @GrainIdHash AND GrainTypeHash = @GrainTypeHash
@@ -76,5 +77,5 @@ INSERT OR REPLACE INTO OrleansQuery (QueryKey, QueryText) VALUES ('DeleteStorage
         AND GrainIdN0 = @GrainIdN0 AND GrainIdN1 = @GrainIdN1
         AND IFNULL(GrainIdExtensionString, '''') = IFNULL(@GrainIdExtensionString, '''')
         AND Version = @GrainStateVersion
-    RETURNING NULL AS NewGrainStateVersion;
+    RETURNING Version + 1 AS NewGrainStateVersion;
 ');

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace SessionGrains.Tests.Storage;
+
+/// <summary>
+/// The real host on PostgreSQL, over real HTTP: sessions survive a restart of the whole cluster,
+/// and two silos on one database form one cluster that honours revocation at once.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresHostTests(PostgresServerFixture server)
+{
+    private readonly string _operatorKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+    private readonly string _clusterId = $"pg-test-{Guid.NewGuid():N}";
+    private readonly string _tenant = $"t-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task Sessions_and_logouts_survive_a_restart_of_the_cluster()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var ct = timeout.Token;
+        var cs = await server.CreateDatabaseAsync(ct);
+
+        string serviceKey, liveToken, loggedOutToken, liveSessionId;
+        await using (var silo = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct))
+        {
+            serviceKey = await CreateTenantAndServiceKeyAsync(silo, ct);
+            var live = await SignInAsync(silo, serviceKey, "u-1", ct);
+            var ended = await SignInAsync(silo, serviceKey, "u-2", ct);
+            liveToken = live.GetProperty("token").GetString()!;
+            liveSessionId = live.GetProperty("sessionId").GetString()!;
+            loggedOutToken = ended.GetProperty("token").GetString()!;
+            await silo.CallAsync(HttpMethod.Post, $"{Tenant}/sessions/logout", serviceKey, new { token = loggedOutToken }, HttpStatusCode.NoContent, ct);
+            Assert.False(await IsActiveAsync(silo, serviceKey, loggedOutToken, ct));
+            Assert.True(await IsActiveAsync(silo, serviceKey, liveToken, ct));
+            await silo.StopAsync(ct);
+        }
+
+        // The state is in PostgreSQL, and the stopped silo told the membership table it left.
+        Assert.True((long)(await PostgresServerFixture.ScalarAsync(cs, "SELECT count(*) FROM OrleansStorage WHERE PayloadBinary IS NOT NULL", ct))! >= 3);
+        Assert.Equal($"{Dead}", await SiloStatusesAsync(cs, ct));
+
+        // Nothing survives in memory: a new host in the same process starts from the database alone.
+        await using (var silo = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct))
+        {
+            var answer = await ValidateAsync(silo, serviceKey, liveToken, ct);
+            Assert.True(answer.GetProperty("active").GetBoolean(), answer.ToString());
+            Assert.Equal(liveSessionId, answer.GetProperty("sessionId").GetString());
+            Assert.Equal("u-1", answer.GetProperty("userId").GetString());
+
+            var ended = await ValidateAsync(silo, serviceKey, loggedOutToken, ct);
+            Assert.False(ended.GetProperty("active").GetBoolean());
+            Assert.Equal("terminated", ended.GetProperty("reason").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Two_silos_on_one_database_form_one_cluster_and_revoke_everywhere_at_once()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var ct = timeout.Token;
+        var cs = await server.CreateDatabaseAsync(ct);
+
+        await using var a = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
+        await using var b = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
+        await a.WaitForActiveSilosAsync(2, ct);
+        await b.WaitForActiveSilosAsync(2, ct);
+        Assert.Equal($"{Active},{Active}", await SiloStatusesAsync(cs, ct));
+
+        var serviceKey = await CreateTenantAndServiceKeyAsync(a, ct);
+        var keyId = (await a.CallAsync(HttpMethod.Get, $"{Tenant}/api-keys", _operatorKey, null, HttpStatusCode.OK, ct))
+            .GetProperty("items")[0].GetProperty("keyId").GetString()!;
+
+        // A session opened through A is one grain of the cluster: B validates it.
+        var session = await SignInAsync(a, serviceKey, "u-1", ct);
+        var token = session.GetProperty("token").GetString()!;
+        var onB = await ValidateAsync(b, serviceKey, token, ct);
+        Assert.True(onB.GetProperty("active").GetBoolean(), onB.ToString());
+        Assert.Equal(session.GetProperty("sessionId").GetString(), onB.GetProperty("sessionId").GetString());
+
+        // B has the key in its tenant cache now; the delete through A must reach it before it returns.
+        await a.CallAsync(HttpMethod.Delete, $"{Tenant}/api-keys/{keyId}", _operatorKey, null, HttpStatusCode.NoContent, ct);
+        await b.CallAsync(HttpMethod.Post, $"{Tenant}/sessions/validate", serviceKey, new { token }, HttpStatusCode.Unauthorized, ct);
+        await a.CallAsync(HttpMethod.Post, $"{Tenant}/sessions/validate", serviceKey, new { token }, HttpStatusCode.Unauthorized, ct);
+
+        // The session itself is untouched; only the key is gone.
+        var second = await CreateServiceKeyAsync(a, ct);
+        Assert.True(await IsActiveAsync(b, second, token, ct));
+    }
+
+    // Orleans' SiloStatus values as the membership table stores them.
+    private const int Active = 3;
+    private const int Dead = 6;
+
+    private string Tenant => $"/api/v1/tenants/{_tenant}";
+
+    private async Task<string> SiloStatusesAsync(string cs, CancellationToken ct) =>
+        (string)(await PostgresServerFixture.ScalarAsync(
+            cs, "SELECT string_agg(Status::text, ',' ORDER BY Status) FROM OrleansMembershipTable WHERE DeploymentId = @p0", ct, _clusterId))!;
+
+    private async Task<string> CreateTenantAndServiceKeyAsync(PostgresSilo silo, CancellationToken ct)
+    {
+        await silo.CallAsync(HttpMethod.Post, "/api/v1/tenants", _operatorKey, new { tenantId = _tenant, name = "Postgres test" }, HttpStatusCode.Created, ct);
+        return await CreateServiceKeyAsync(silo, ct);
+    }
+
+    private async Task<string> CreateServiceKeyAsync(PostgresSilo silo, CancellationToken ct)
+    {
+        var key = await silo.CallAsync(HttpMethod.Post, $"{Tenant}/api-keys", _operatorKey, new { name = "idp", role = "service" }, HttpStatusCode.Created, ct);
+        return key.GetProperty("key").GetString()!;
+    }
+
+    private Task<JsonElement> SignInAsync(PostgresSilo silo, string serviceKey, string userId, CancellationToken ct) =>
+        silo.CallAsync(HttpMethod.Post, $"{Tenant}/sessions", serviceKey,
+            new { userId, clientId = "portal", ipAddress = "203.0.113.7", userAgent = "tests" }, HttpStatusCode.Created, ct);
+
+    private Task<JsonElement> ValidateAsync(PostgresSilo silo, string serviceKey, string token, CancellationToken ct) =>
+        silo.CallAsync(HttpMethod.Post, $"{Tenant}/sessions/validate", serviceKey, new { token }, HttpStatusCode.OK, ct);
+
+    private async Task<bool> IsActiveAsync(PostgresSilo silo, string serviceKey, string token, CancellationToken ct) =>
+        (await ValidateAsync(silo, serviceKey, token, ct)).GetProperty("active").GetBoolean();
+}
