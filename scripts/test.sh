@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Runs the whole test suite on a fresh machine: restores NuGet packages, builds, and runs every
-# test project. Tests that need a service (PostgreSQL, Chromium) install and start it themselves
-# through scripts/ in this folder, so this command is all a machine needs.
+# Runs the whole test suite on a fresh machine: installs and starts the services the tests need
+# (PostgreSQL), restores NuGet packages, builds, and runs every test project. This command is
+# all a machine needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# PostgreSQL for the cluster tests: installed (Debian package) and started on a private port.
+# The tests call this too; doing it first keeps a fresh machine's install out of any test's time.
+scripts/postgres.sh >/dev/null
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
