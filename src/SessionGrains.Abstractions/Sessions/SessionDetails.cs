@@ -1,17 +1,16 @@
+using SessionGrains.Indexing;
+
 namespace SessionGrains.Sessions;
 
-/// <summary>Everything known about one session, as the administration API shows it.</summary>
+/// <summary>
+/// Everything known about one session, as the administration API shows it: its row of the
+/// session table, plus what the table does not list.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SessionDetails(
-    [property: Id(0)] string TenantId,
-    [property: Id(1)] string SessionId,
-    [property: Id(2)] SignIn SignIn,
-    [property: Id(3)] SessionStatus Status,
-    [property: Id(4)] DateTimeOffset CreatedAt,
-    [property: Id(5)] DateTimeOffset LastActivity,
-    [property: Id(6)] DateTimeOffset? ExpiresAt,
-    [property: Id(7)] DateTimeOffset? IdleExpiresAt,
-    [property: Id(8)] DateTimeOffset? EndedAt,
-    [property: Id(9)] EndReason? EndReason,
-    [property: Id(10)] DateTimeOffset? LastRefreshAt,
-    [property: Id(11)] int RefreshCount);
+    [property: Id(0)] SessionSummary Summary,
+    [property: Id(1)] DeviceInfo? Device,
+    [property: Id(2)] string? ClaimsJson,
+    [property: Id(3)] DateTimeOffset? LastRefreshAt,
+    [property: Id(4)] int RefreshCount,
+    [property: Id(5)] DateTimeOffset? IdleExpiresAt);

@@ -161,11 +161,9 @@ internal sealed partial class SessionGrain(
         }
 
         await IsActiveAsync();
-        var (tenantId, sessionId) = Key;
         return new SessionDetails(
-            tenantId, sessionId, S.SignIn, S.Status, S.CreatedAt, S.LastActivity, S.ExpiresAt,
-            S.Status == SessionStatus.Active ? IdleExpiresAt() : null, S.EndedAt, S.EndReason,
-            S.LastRefreshAt, S.RefreshCount);
+            Summary(), S.SignIn.Device, S.SignIn.ClaimsJson, S.LastRefreshAt, S.RefreshCount,
+            S.Status == SessionStatus.Active ? IdleExpiresAt() : null);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -249,7 +247,7 @@ internal sealed partial class SessionGrain(
             throw;
         }
 
-        var summary = S.ToSummary(Key.SessionId, long.Parse(state.Etag!, CultureInfo.InvariantCulture));
+        var summary = Summary();
         var shard = GrainFactory.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(Key.TenantId, S.Shard));
         try
         {
@@ -260,6 +258,9 @@ internal sealed partial class SessionGrain(
             LogShardUpdateFailed(ex, Key.TenantId, S.Shard);
         }
     }
+
+    /// <summary>The session's row of the session table, as last stored.</summary>
+    private SessionSummary Summary() => S.ToSummary(Key.SessionId, long.Parse(state.Etag!, CultureInfo.InvariantCulture));
 
     /// <summary>Records activity in memory and schedules one coalesced write of it.</summary>
     private void Touch()

@@ -96,7 +96,7 @@ public static class SessionAdminEndpoints
         }
 
         var details = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, sessionId)).GetDetails();
-        if (details is null || (Scope(http) is { } scope && details.SignIn.MicrotenantId != scope))
+        if (details is null || (Scope(http) is { } scope && details.Summary.MicrotenantId != scope))
         {
             return SessionNotFound(sessionId);
         }

@@ -4,7 +4,7 @@ using SessionGrains.Sessions;
 namespace SessionGrains.Silo.Api.Sessions;
 
 /// <summary>One row of the session table.</summary>
-public sealed record SessionItemDto(
+public record SessionItemDto(
     string SessionId,
     string UserId,
     string? UserEmail,
@@ -35,43 +35,31 @@ public sealed record SessionItemDto(
         (long)Math.Max(0, ((endedAt ?? asOf) - createdAt).TotalSeconds);
 }
 
-/// <summary>One session in full: the row, plus device, claims and refresh history.</summary>
-public sealed record SessionDetailsDto(
-    string SessionId,
-    string UserId,
-    string? UserEmail,
-    string? SessionName,
-    string Kind,
-    string? ApiKeyName,
-    string ClientId,
-    string? ClientType,
-    string? IdentityProvider,
-    string IpAddress,
-    string? UserAgent,
-    string? MicrotenantId,
-    string Status,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset LastActivity,
-    DateTimeOffset? ExpiresAt,
-    DateTimeOffset? EndedAt,
-    string? EndReason,
-    long DurationSeconds,
-    DeviceDto? Device,
-    RawJson? Claims,
-    DateTimeOffset? LastRefreshAt,
-    int RefreshCount,
-    DateTimeOffset? IdleExpiresAt)
+/// <summary>One session in full: its row of the table, plus device, claims and refresh history.</summary>
+public sealed record SessionDetailsDto : SessionItemDto
 {
-    public static SessionDetailsDto From(SessionDetails d, DateTimeOffset now)
+    private SessionDetailsDto(SessionItemDto item) : base(item)
     {
-        var s = d.SignIn;
-        return new(
-            d.SessionId, s.UserId, s.UserEmail, s.SessionName, s.Kind.Name(), s.ApiKeyName, s.ClientId, s.ClientType,
-            s.IdentityProvider, s.IpAddress, s.UserAgent, s.MicrotenantId, d.Status.Name(), d.CreatedAt, d.LastActivity,
-            d.ExpiresAt, d.EndedAt, d.EndReason?.Name(), SessionItemDto.DurationOf(d.CreatedAt, d.EndedAt, now),
-            s.Device is { } device ? new DeviceDto(device.DeviceId, device.Hostname, device.Os) : null,
-            RawJson.From(s.ClaimsJson), d.LastRefreshAt, d.RefreshCount, d.IdleExpiresAt);
     }
+
+    public DeviceDto? Device { get; init; }
+
+    public RawJson? Claims { get; init; }
+
+    public DateTimeOffset? LastRefreshAt { get; init; }
+
+    public int RefreshCount { get; init; }
+
+    public DateTimeOffset? IdleExpiresAt { get; init; }
+
+    public static SessionDetailsDto From(SessionDetails d, DateTimeOffset asOf) => new(SessionItemDto.From(d.Summary, asOf))
+    {
+        Device = d.Device is { } device ? new DeviceDto(device.DeviceId, device.Hostname, device.Os) : null,
+        Claims = RawJson.From(d.ClaimsJson),
+        LastRefreshAt = d.LastRefreshAt,
+        RefreshCount = d.RefreshCount,
+        IdleExpiresAt = d.IdleExpiresAt,
+    };
 }
 
 /// <summary>Sessions of one client, in the stats.</summary>

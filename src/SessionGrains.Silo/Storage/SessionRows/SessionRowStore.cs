@@ -13,7 +13,7 @@ namespace SessionGrains.Silo.Storage.SessionRows;
 /// The session table in a relational database, shared by every provider: reads go straight to
 /// the database; writes are queued and committed in groups, one transaction (one log flush)
 /// for as many as arrived meanwhile, so throughput grows with concurrency instead of being
-/// bounded by one flush per session. A provider supplies its connection and SQL.
+/// bounded by one flush per session. A provider supplies its connection.
 /// </summary>
 public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposable
 {
@@ -37,23 +37,30 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         _writer = Task.Run(WriteLoopAsync);
     }
 
+    private const string Columns =
+        "TenantId, SessionId, Shard, Version, UserId, UserEmail, SessionName, Kind, ApiKeyName, ClientId, ClientType, " +
+        "IdentityProvider, IpAddress, UserAgent, MicrotenantId, Status, CreatedAt, LastActivity, ExpiresAt, " +
+        "IdleTimeoutSeconds, EndedAt, EndReason, State";
+
+    // Plain SQL that SQLite and PostgreSQL both take as it is: named @parameters, ON CONFLICT.
+    private const string ReadSql = "SELECT Version, State FROM Sessions WHERE TenantId = @TenantId AND SessionId = @SessionId";
+
+    private static readonly string InsertSql =
+        $"INSERT INTO Sessions ({Columns}) VALUES (@{Columns.Replace(", ", ", @")}) ON CONFLICT DO NOTHING";
+
+    // Only what can change after sign-in is rewritten.
+    private const string UpdateSql = """
+        UPDATE Sessions SET Version = @Version, UserEmail = @UserEmail, SessionName = @SessionName, Status = @Status,
+            LastActivity = @LastActivity, EndedAt = @EndedAt, EndReason = @EndReason, State = @State
+        WHERE TenantId = @TenantId AND SessionId = @SessionId AND Version = @ExpectedVersion
+        """;
+
+    private const string ShardSql = $"SELECT {SummaryColumns} FROM Sessions WHERE TenantId = @TenantId AND Shard = @Shard";
+
+    private const string DeleteSql = "DELETE FROM Sessions WHERE TenantId = @TenantId AND SessionId = @SessionId";
+
     /// <summary>A new, closed connection to the database.</summary>
     protected abstract DbConnection CreateConnection();
-
-    /// <summary>SELECT Version, State for @TenantId, @SessionId.</summary>
-    protected abstract string ReadSql { get; }
-
-    /// <summary>INSERT of a new row (every column parameter); affects no row when it exists.</summary>
-    protected abstract string InsertSql { get; }
-
-    /// <summary>UPDATE of every column where the row is at @ExpectedVersion.</summary>
-    protected abstract string UpdateSql { get; }
-
-    /// <summary>SELECT <see cref="SummaryColumns"/> for @TenantId, @Shard.</summary>
-    protected abstract string ShardSql { get; }
-
-    /// <summary>DELETE of @TenantId, @SessionId.</summary>
-    protected abstract string DeleteSql { get; }
 
     /// <summary>Begins the write transaction of one group.</summary>
     protected virtual ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
