@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Storage;
+using SessionGrains.Grains.Indexing;
+using SessionGrains.Indexing;
+using SessionGrains.Sessions;
+using SessionGrains.Silo.Storage;
+using SessionGrains.Silo.Storage.SessionRows;
+using SessionGrains.Tests.Infrastructure;
+
+namespace SessionGrains.Tests.Storage;
+
+/// <summary>
+/// The session table store on each real database: versions guard every write, a group commit
+/// stores all of its writes or reports each failure to its own writer, and shards read back
+/// exactly their rows.
+/// </summary>
+public abstract class SessionRowStoreTests : IAsyncLifetime
+{
+    private readonly string _tenant = TestData.Id("rows");
+
+    protected SessionRowStore Store { get; private set; } = null!;
+
+    protected abstract Task<SessionRowStore> CreateStoreAsync();
+
+    public async Task InitializeAsync() => Store = await CreateStoreAsync();
+
+    public virtual async Task DisposeAsync() => await Store.DisposeAsync();
+
+    private SessionRow Row(string sessionId, long version, int shard = 0, SessionStatus status = SessionStatus.Active) => new(
+        _tenant, shard,
+        new SessionSummary(
+            sessionId, "ada", "ada@acme.test", "Chrome", SessionKind.User, null, "portal", "browser", "okta", "203.0.113.7",
+            "Mozilla/5.0", "emea", status, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123),
+            DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_100_456), DateTimeOffset.FromUnixTimeMilliseconds(1_700_036_000_123), 1800,
+            status == SessionStatus.Active ? null : DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_200_000),
+            status == SessionStatus.Active ? null : EndReason.UserLogout, version),
+        [1, 2, 3, (byte)version]);
+
+    [Fact]
+    public async Task A_written_row_reads_back_with_its_version()
+    {
+        await Store.WriteAsync(Row("s1", 1), null, CancellationToken.None);
+
+        var stored = await Store.ReadAsync(_tenant, "s1", CancellationToken.None);
+
+        Assert.Equal(1, stored!.Version);
+        Assert.Equal([1, 2, 3, 1], stored.State);
+        Assert.Null(await Store.ReadAsync(_tenant, "s2", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Writes_must_hold_the_current_version()
+    {
+        await Store.WriteAsync(Row("s1", 1), null, CancellationToken.None);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Store.WriteAsync(Row("s1", 1), null, CancellationToken.None));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Store.WriteAsync(Row("s1", 3), 2, CancellationToken.None));
+        await Store.WriteAsync(Row("s1", 2, status: SessionStatus.Terminated), 1, CancellationToken.None);
+
+        Assert.Equal(2, (await Store.ReadAsync(_tenant, "s1", CancellationToken.None))!.Version);
+    }
+
+    [Fact]
+    public async Task A_stale_write_in_a_group_fails_alone()
+    {
+        await Store.WriteAsync(Row("stale", 1), null, CancellationToken.None);
+
+        var writes = Enumerable.Range(0, 200).Select(i => Store.WriteAsync(Row($"s{i}", 1, shard: i % 4), null, CancellationToken.None)).ToList();
+        var stale = Store.WriteAsync(Row("stale", 6), 5, CancellationToken.None);
+        await Task.WhenAll(writes);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => stale);
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.NotNull(await Store.ReadAsync(_tenant, $"s{i}", CancellationToken.None));
+        }
+    }
+
+    [Fact]
+    public async Task A_shard_reads_back_exactly_its_rows_and_their_columns()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await Store.WriteAsync(Row($"s{i}", 1, shard: i % 2), null, CancellationToken.None);
+        }
+
+        await Store.WriteAsync(Row("s0", 2, shard: 0, status: SessionStatus.Terminated), 1, CancellationToken.None);
+
+        var shard = new List<SessionSummary>();
+        await foreach (var summary in Store.ReadShardAsync(_tenant, 0, CancellationToken.None))
+        {
+            shard.Add(summary);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"s{i * 2}").Order(), shard.Select(s => s.SessionId).Order());
+        Assert.Equal(Row("s0", 2, status: SessionStatus.Terminated).Summary, shard.Single(s => s.SessionId == "s0"));
+        Assert.Equal(Row("s2", 1).Summary, shard.Single(s => s.SessionId == "s2"));
+    }
+
+    [Fact]
+    public async Task Deleted_rows_are_gone()
+    {
+        await Store.WriteAsync(Row("s1", 1), null, CancellationToken.None);
+        await Store.WriteAsync(Row("s2", 1), null, CancellationToken.None);
+
+        await Store.DeleteAsync(_tenant, ["s1"], CancellationToken.None);
+
+        Assert.Null(await Store.ReadAsync(_tenant, "s1", CancellationToken.None));
+        Assert.NotNull(await Store.ReadAsync(_tenant, "s2", CancellationToken.None));
+    }
+}
+
+public sealed class SqliteSessionRowStoreTests : SessionRowStoreTests
+{
+    private readonly SiloSettings _database = SiloSettings.Fresh();
+
+    protected override async Task<SessionRowStore> CreateStoreAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_database.DatabasePath)!);
+        var connectionString = $"Data Source={_database.DatabasePath}";
+        var sqlite = new SqliteStorage();
+        await sqlite.ApplySchemaAsync(connectionString, CancellationToken.None);
+        return sqlite.CreateSessionRowStore(connectionString, NullLoggerFactory.Instance);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _database.DeleteDatabase();
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresSessionRowStoreTests(PostgresServerFixture server) : SessionRowStoreTests
+{
+    protected override async Task<SessionRowStore> CreateStoreAsync()
+    {
+        var connectionString = await server.CreateDatabaseAsync(CancellationToken.None);
+        var postgres = new PostgresStorage();
+        await postgres.ApplySchemaAsync(connectionString, CancellationToken.None);
+        return postgres.CreateSessionRowStore(connectionString, NullLoggerFactory.Instance);
+    }
+}
