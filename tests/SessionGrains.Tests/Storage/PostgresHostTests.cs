@@ -89,6 +89,69 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
         Assert.True(await IsActiveAsync(b, second, token, ct));
     }
 
+    [Fact]
+    public async Task Every_kind_of_end_through_one_silo_holds_on_the_other_at_once()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var ct = timeout.Token;
+        var cs = await server.CreateDatabaseAsync(ct);
+        await using var a = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
+        await using var b = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
+        await a.WaitForActiveSilosAsync(2, ct);
+        await b.WaitForActiveSilosAsync(2, ct);
+        var serviceKey = await CreateTenantAndServiceKeyAsync(a, ct);
+        PostgresSilo[] silos = [a, b];
+
+        // Sessions opened through both silos, so their grains and shards spread over both.
+        var tokens = new Dictionary<string, List<string>>();
+        for (var i = 0; i < 24; i++)
+        {
+            var user = $"u-{i % 6}";
+            var session = await SignInAsync(silos[i % 2], serviceKey, user, ct);
+            tokens.TryAdd(user, []);
+            tokens[user].Add(session.GetProperty("token").GetString()!);
+        }
+
+        async Task AssertEndedEverywhere(IEnumerable<string> ended)
+        {
+            foreach (var token in ended)
+            {
+                foreach (var silo in silos)
+                {
+                    Assert.False(await IsActiveAsync(silo, serviceKey, token, ct));
+                }
+            }
+        }
+
+        var one = tokens["u-0"][0];
+        var sessionId = one.Split('.')[2];
+        await b.CallAsync(HttpMethod.Delete, $"{Tenant}/sessions/{sessionId}", _operatorKey, null, HttpStatusCode.NoContent, ct);
+        await AssertEndedEverywhere([one]);
+
+        await a.CallAsync(HttpMethod.Post, $"{Tenant}/users/u-1/logout", _operatorKey, null, HttpStatusCode.OK, ct);
+        await AssertEndedEverywhere(tokens["u-1"]);
+
+        await b.CallAsync(HttpMethod.Put, $"{Tenant}/users/u-2/denylist", _operatorKey, new { reason = "test" }, HttpStatusCode.OK, ct);
+        await AssertEndedEverywhere(tokens["u-2"]);
+        await a.CallAsync(HttpMethod.Post, $"{Tenant}/sessions", serviceKey,
+            new { userId = "u-2", clientId = "portal", ipAddress = "203.0.113.7" }, HttpStatusCode.Forbidden, ct);
+
+        Assert.True(await IsActiveAsync(a, serviceKey, tokens["u-3"][0], ct));
+        await Task.Delay(5, ct); // logout-all ends sessions created strictly before its not-before time.
+        await a.CallAsync(HttpMethod.Post, $"{Tenant}/logout-all", _operatorKey, new { }, HttpStatusCode.OK, ct);
+        await AssertEndedEverywhere(tokens.Values.SelectMany(t => t));
+
+        // Both silos list the same table: every session, none active.
+        foreach (var silo in silos)
+        {
+            var page = await silo.CallAsync(HttpMethod.Get, $"{Tenant}/sessions?pageSize=100", _operatorKey, null, HttpStatusCode.OK, ct);
+            Assert.Equal(24, page.GetProperty("total").GetInt64());
+            var stats = await silo.CallAsync(HttpMethod.Get, $"{Tenant}/sessions/stats", _operatorKey, null, HttpStatusCode.OK, ct);
+            Assert.Equal(0, stats.GetProperty("active").GetInt64());
+            Assert.Equal(24, stats.GetProperty("total").GetInt64());
+        }
+    }
+
     // Orleans' SiloStatus values as the membership table stores them.
     private const int Active = 3;
     private const int Dead = 6;
