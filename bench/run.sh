@@ -87,9 +87,12 @@ run_wrk() {
   wrk -t"$threads" -c"$connections" -d"${warmup}s" -s "$work/validate.lua" "$url" >"$work/wrk-$name-warmup.txt"
   log "wrk against $name: -t$threads -c$connections -d${duration}s --latency"
   before="$(cpu_seconds "$pid")"
-  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$work/validate.lua" "$url" >"$work/wrk-$name.txt"
+  # bash's time reports wrk's own CPU: what the load tool took from the same two cores.
+  local TIMEFORMAT='%U %S'
+  { time wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$work/validate.lua" "$url" >"$work/wrk-$name.txt"; } 2>"$work/wrk-cpu-$name.txt"
   after="$(cpu_seconds "$pid")"
   awk -v a="$after" -v b="$before" 'BEGIN { printf "%.1f", a - b }' >"$work/cpu-$name.txt"
+  awk '{ printf "%.1f", $1 + $2 }' "$work/wrk-cpu-$name.txt" >"$work/wrkcpu-$name.txt"
 }
 
 rps_of() { awk '/^Requests\/sec:/ { print $2 }' "$work/wrk-$1.txt"; }
@@ -176,6 +179,7 @@ wrk: -t$threads -c$connections -d${duration}s --latency after a ${warmup}s warm-
 | validate p99 latency (ms) | $(p99_of baseline) | $(p99_of silo) | < 5 | $(pass "$(p99_of silo)" "<" 5) |
 | validate errors (non-2xx + socket) | $(errors_of baseline) | $(errors_of silo) | 0 | |
 | server CPU seconds during the ${duration}s run | $(cat "$work/cpu-baseline.txt") | $(cat "$work/cpu-silo.txt") | | |
+| wrk CPU seconds during the ${duration}s run | $(cat "$work/wrkcpu-baseline.txt") | $(cat "$work/wrkcpu-silo.txt") | | |
 | create (sign-in) per second, SQLite | | $(field create_per_s) | >= 500 (DESIGN.md: 1,000) | $(pass "$(field create_per_s)" ">=" 500) |
 | create p50 / p99 latency (ms) | | $(field p50_ms) / $(field p99_ms) | | |
 | create: sign-ins, failures, seconds, client CPU s | | $(field count), $(field failures), $(field seconds), $(field client_cpu_s) | | |
