@@ -5,7 +5,7 @@
 #
 # Knobs (environment): BENCH_DURATION (s, default 20), BENCH_WARMUP (s, default 5),
 # BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_SESSIONS (1000), BENCH_CREATES (20000),
-# BENCH_CREATE_CONCURRENCY (64), BENCH_KEEP=1 keeps the work directory (logs, database).
+# BENCH_CREATE_CONCURRENCY (64), BENCH_ROUNDS (3), BENCH_KEEP=1 keeps the work directory (logs, database).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +16,7 @@ threads="${BENCH_THREADS:-2}"
 sessions="${BENCH_SESSIONS:-1000}"
 creates="${BENCH_CREATES:-20000}"
 create_concurrency="${BENCH_CREATE_CONCURRENCY:-64}"
+rounds="${BENCH_ROUNDS:-3}"
 
 work="$(mktemp -d /tmp/sessiongrains-bench.XXXXXX)"
 pids=()
@@ -79,20 +80,24 @@ to_ms() {
   awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } else if (v ~ /m$/) { sub(/m$/, "", v); v *= 60000 } printf "%.2f", v }'
 }
 
-# Runs a warm-up, then the measured wrk run; leaves the output in $work/wrk-<name>.txt and
-# the server's CPU seconds during the measured run in $work/cpu-<name>.txt.
-run_wrk() {
-  local name="$1" url="$2" pid="$3" before after
+warm_wrk() {
+  local name="$1" url="$2"
   log "wrk warm-up against $name (${warmup}s)"
   wrk -t"$threads" -c"$connections" -d"${warmup}s" -s "$work/validate.lua" "$url" >"$work/wrk-$name-warmup.txt"
-  log "wrk against $name: -t$threads -c$connections -d${duration}s --latency"
+}
+
+# One measured wrk run: output in $work/wrk-<name>-<round>.txt, the server's CPU seconds in
+# cpu-<name>-<round>.txt, wrk's own CPU seconds in wrkcpu-<name>-<round>.txt.
+run_wrk() {
+  local name="$1" url="$2" pid="$3" round="$4" before after
+  log "round $round: wrk against $name: -t$threads -c$connections -d${duration}s --latency"
   before="$(cpu_seconds "$pid")"
   # bash's time reports wrk's own CPU: what the load tool took from the same two cores.
   local TIMEFORMAT='%U %S'
-  { time wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$work/validate.lua" "$url" >"$work/wrk-$name.txt"; } 2>"$work/wrk-cpu-$name.txt"
+  { time wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$work/validate.lua" "$url" >"$work/wrk-$name-$round.txt"; } 2>"$work/wrktime-$name-$round.txt"
   after="$(cpu_seconds "$pid")"
-  awk -v a="$after" -v b="$before" 'BEGIN { printf "%.1f", a - b }' >"$work/cpu-$name.txt"
-  awk '{ printf "%.1f", $1 + $2 }' "$work/wrk-cpu-$name.txt" >"$work/wrkcpu-$name.txt"
+  awk -v a="$after" -v b="$before" 'BEGIN { printf "%.1f", a - b }' >"$work/cpu-$name-$round.txt"
+  awk '{ printf "%.1f", $1 + $2 }' "$work/wrktime-$name-$round.txt" >"$work/wrkcpu-$name-$round.txt"
 }
 
 rps_of() { awk '/^Requests\/sec:/ { print $2 }' "$work/wrk-$1.txt"; }
@@ -101,6 +106,18 @@ p99_of() { awk '$1 == "99%" { print $2 }' "$work/wrk-$1.txt" | to_ms; }
 errors_of() {
   awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$work/wrk-$1.txt"
 }
+
+# Median of the numbers on stdin (the middle one, or the mean of the two middle ones).
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# Applies a per-round function to every round of a server; one value per line.
+per_round() {
+  local fn="$1" name="$2" r
+  for ((r = 1; r <= rounds; r++)); do "$fn" "$name-$r"; echo; done | awk 'NF { print $1 }'
+}
+cat_round() { cat "$work/$1.txt"; }
+cpu_of() { cat_round "cpu-$1"; }
+wrkcpu_of() { cat_round "wrkcpu-$1"; }
+joined() { paste -sd' ' | sed 's/ /, /g'; }
 
 if ! command -v wrk >/dev/null 2>&1; then
   log "installing wrk (Debian package)"
@@ -156,12 +173,20 @@ dotnet "$root/bench/Load/bin/Release/net10.0/SessionGrains.Bench.Load.dll" \
 result="$(grep '^RESULT ' "$work/load.txt")"
 field() { tr ' ' '\n' <<<"$result" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
-run_wrk baseline "http://127.0.0.1:$baseline_port" "$baseline_pid"
-run_wrk silo "http://127.0.0.1:$silo_port" "$silo_pid"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+warm_wrk baseline "http://127.0.0.1:$baseline_port"
+warm_wrk silo "http://127.0.0.1:$silo_port"
+# Rounds alternate between the servers, so load from anything else on the machine falls on both.
+for ((round = 1; round <= rounds; round++)); do
+  run_wrk baseline "http://127.0.0.1:$baseline_port" "$baseline_pid" "$round"
+  run_wrk silo "http://127.0.0.1:$silo_port" "$silo_pid" "$round"
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-base_rps="$(rps_of baseline)"
-silo_rps="$(rps_of silo)"
+base_rps="$(per_round rps_of baseline | median)"
+silo_rps="$(per_round rps_of silo | median)"
 ratio="$(awk -v s="$silo_rps" -v b="$base_rps" 'BEGIN { printf "%.2f", s / b }')"
+round_ratios="$(for ((r = 1; r <= rounds; r++)); do awk -v s="$(rps_of "silo-$r")" -v b="$(rps_of "baseline-$r")" 'BEGIN { printf "%.2f\n", s / b }'; done | joined)"
 pass() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? (v >= t) : (v < t); print ok ? "met" : "MISSED" }'; }
 
 cat <<REPORT
@@ -169,17 +194,21 @@ cat <<REPORT
 ### Run of $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(git -C "$root" rev-parse --short HEAD)
 
 Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(free -h | awk '/^Mem:/ { print $2 }') RAM, .NET SDK $(dotnet --version), $(wrk --version 2>&1 | head -n 1 | awk '{ print $1, $2 }').
-wrk: -t$threads -c$connections -d${duration}s --latency after a ${warmup}s warm-up, same Lua script ($sessions tokens) for both servers.
+wrk: -t$threads -c$connections -d${duration}s --latency, $rounds rounds alternating baseline and silo after a ${warmup}s warm-up of each, same Lua script ($sessions tokens) for both.
+Load average (1/5/15 min) before the wrk rounds: $load_before; after: $load_after.
 
 | measure | baseline | silo | target | |
 |---|---:|---:|---|---|
-| validate requests/s | $base_rps | $silo_rps | | |
-| validate ratio silo / baseline | | $ratio | >= 0.50 | $(pass "$ratio" ">=" 0.5) |
-| validate p50 latency (ms) | $(p50_of baseline) | $(p50_of silo) | | |
-| validate p99 latency (ms) | $(p99_of baseline) | $(p99_of silo) | < 5 | $(pass "$(p99_of silo)" "<" 5) |
-| validate errors (non-2xx + socket) | $(errors_of baseline) | $(errors_of silo) | 0 | |
-| server CPU seconds during the ${duration}s run | $(cat "$work/cpu-baseline.txt") | $(cat "$work/cpu-silo.txt") | | |
-| wrk CPU seconds during the ${duration}s run | $(cat "$work/wrkcpu-baseline.txt") | $(cat "$work/wrkcpu-silo.txt") | | |
+| validate requests/s, median of rounds | $base_rps | $silo_rps | | |
+| validate requests/s, each round | $(per_round rps_of baseline | joined) | $(per_round rps_of silo | joined) | | |
+| validate ratio silo / baseline (medians) | | $ratio | >= 0.50 | $(pass "$ratio" ">=" 0.5) |
+| validate ratio, each round | | $round_ratios | | |
+| validate p50 latency ms, median of rounds | $(per_round p50_of baseline | median) | $(per_round p50_of silo | median) | | |
+| validate p99 latency ms, median of rounds | $(per_round p99_of baseline | median) | $(per_round p99_of silo | median) | < 5 | $(pass "$(per_round p99_of silo | median)" "<" 5) |
+| validate p99 latency ms, each round | $(per_round p99_of baseline | joined) | $(per_round p99_of silo | joined) | | |
+| validate errors (non-2xx + socket), all rounds | $(per_round errors_of baseline | awk '{ n += $1 } END { print n + 0 }') | $(per_round errors_of silo | awk '{ n += $1 } END { print n + 0 }') | 0 | |
+| server CPU s per ${duration}s round | $(per_round cpu_of baseline | joined) | $(per_round cpu_of silo | joined) | | |
+| wrk CPU s per ${duration}s round | $(per_round wrkcpu_of baseline | joined) | $(per_round wrkcpu_of silo | joined) | | |
 | create (sign-in) per second, SQLite | | $(field create_per_s) | >= 500 (DESIGN.md: 1,000) | $(pass "$(field create_per_s)" ">=" 500) |
 | create p50 / p99 latency (ms) | | $(field p50_ms) / $(field p99_ms) | | |
 | create: sign-ins, failures, seconds, client CPU s | | $(field count), $(field failures), $(field seconds), $(field client_cpu_s) | | |
