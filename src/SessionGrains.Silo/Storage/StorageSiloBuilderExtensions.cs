@@ -1,3 +1,4 @@
+using Orleans.Storage;
 using SessionGrains.Grains;
 using SessionGrains.Grains.Indexing;
 using SessionGrains.Silo.Hosting;
@@ -47,6 +48,13 @@ public static class StorageSiloBuilderExtensions
             o.Invariant = provider.Invariant;
             o.ConnectionString = cs;
         });
+        if (provider is SqliteStorage)
+        {
+            // Registered last, so it is the storage grains get; see SerializedWritesGrainStorage for why.
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (sp, _) =>
+                new SerializedWritesGrainStorage(AdoNetGrainStorageFactory.Create(sp, StorageNames.Default)));
+        }
+
         return silo;
     }
 }

@@ -1,0 +1,14 @@
+using SessionGrains.Bench.Load;
+
+// Prepares a running silo for the validate benchmark and measures sign-in throughput on it.
+// Usage: Load --url http://127.0.0.1:PORT --operator-key KEY --lua FILE
+//             [--tenant bench] [--sessions 1000] [--creates 20000] [--concurrency 64] [--max-seconds 60]
+var options = LoadOptions.Parse(args);
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+return await new LoadRun(options).RunAsync(cancel.Token);

@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# The SessionGrains benchmark, one command: validate over HTTP against a bare ASP.NET Core
+# baseline (wrk, same run, same machine) and sign-ins per second on a fresh SQLite database.
+# Loopback only; every phase is bounded; everything started here is stopped on exit.
+#
+# Knobs (environment): BENCH_DURATION (s, default 20), BENCH_WARMUP (s, default 5),
+# BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_SESSIONS (1000), BENCH_CREATES (20000),
+# BENCH_CREATE_CONCURRENCY (64), BENCH_ROUNDS (3), BENCH_KEEP=1 keeps the work directory (logs, database).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+duration="${BENCH_DURATION:-20}"
+warmup="${BENCH_WARMUP:-5}"
+connections="${BENCH_CONNECTIONS:-64}"
+threads="${BENCH_THREADS:-2}"
+sessions="${BENCH_SESSIONS:-1000}"
+creates="${BENCH_CREATES:-20000}"
+create_concurrency="${BENCH_CREATE_CONCURRENCY:-64}"
+rounds="${BENCH_ROUNDS:-3}"
+
+work="$(mktemp -d /tmp/sessiongrains-bench.XXXXXX)"
+pids=()
+
+cleanup() {
+  local status=$?
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ "${BENCH_KEEP:-0}" == 1 || $status -ne 0 ]]; then
+    echo "work directory kept: $work" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "[bench] $*" >&2; }
+
+# A free loopback port: random in a high range, skipping any that something listens on.
+used_ports=" "
+free_port() {
+  local port
+  while true; do
+    port=$((20000 + RANDOM % 30000))
+    if [[ "$used_ports" != *" $port "* ]] && ! ss -Hltn "sport = :$port" | grep -q .; then
+      used_ports+="$port "
+      echo "$port"
+      return
+    fi
+  done
+}
+
+wait_ready() {
+  local name="$1" url="$2" pid="$3" deadline=$((SECONDS + 90))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited before it was ready; its log:"
+      tail -n 40 "$work/$name.log" >&2
+      exit 1
+    fi
+    if ((SECONDS > deadline)); then
+      log "$name not ready after 90 s"
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+
+# user+system CPU seconds a process has used so far (clock ticks from /proc).
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+# wrk prints latencies as 950.00us, 3.21ms or 1.02s; everything in ms.
+to_ms() {
+  awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } else if (v ~ /m$/) { sub(/m$/, "", v); v *= 60000 } printf "%.2f", v }'
+}
+
+warm_wrk() {
+  local name="$1" url="$2"
+  log "wrk warm-up against $name (${warmup}s)"
+  wrk -t"$threads" -c"$connections" -d"${warmup}s" -s "$work/validate.lua" "$url" >"$work/wrk-$name-warmup.txt"
+}
+
+# One measured wrk run: output in $work/wrk-<name>-<round>.txt, the server's CPU seconds in
+# cpu-<name>-<round>.txt, wrk's own CPU seconds in wrkcpu-<name>-<round>.txt.
+run_wrk() {
+  local name="$1" url="$2" pid="$3" round="$4" before after
+  log "round $round: wrk against $name: -t$threads -c$connections -d${duration}s --latency"
+  before="$(cpu_seconds "$pid")"
+  # bash's time reports wrk's own CPU: what the load tool took from the same two cores.
+  local TIMEFORMAT='%U %S'
+  { time wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$work/validate.lua" "$url" >"$work/wrk-$name-$round.txt"; } 2>"$work/wrktime-$name-$round.txt"
+  after="$(cpu_seconds "$pid")"
+  awk -v a="$after" -v b="$before" 'BEGIN { printf "%.1f", a - b }' >"$work/cpu-$name-$round.txt"
+  awk '{ printf "%.1f", $1 + $2 }' "$work/wrktime-$name-$round.txt" >"$work/wrkcpu-$name-$round.txt"
+}
+
+rps_of() { awk '/^Requests\/sec:/ { print $2 }' "$work/wrk-$1.txt"; }
+p50_of() { awk '$1 == "50%" { print $2 }' "$work/wrk-$1.txt" | to_ms; }
+p99_of() { awk '$1 == "99%" { print $2 }' "$work/wrk-$1.txt" | to_ms; }
+errors_of() {
+  awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$work/wrk-$1.txt"
+}
+
+# Median of the numbers on stdin (the middle one, or the mean of the two middle ones).
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# Applies a per-round function to every round of a server; one value per line.
+per_round() {
+  local fn="$1" name="$2" r
+  for ((r = 1; r <= rounds; r++)); do "$fn" "$name-$r"; echo; done | awk 'NF { print $1 }'
+}
+cat_round() { cat "$work/$1.txt"; }
+cpu_of() { cat_round "cpu-$1"; }
+wrkcpu_of() { cat_round "wrkcpu-$1"; }
+joined() { paste -sd' ' | sed 's/ /, /g'; }
+
+if ! command -v wrk >/dev/null 2>&1; then
+  log "installing wrk (Debian package)"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
+fi
+
+log "building Release"
+for project in src/SessionGrains.Silo/SessionGrains.Silo.csproj bench/Baseline/SessionGrains.Bench.Baseline.csproj bench/Load/SessionGrains.Bench.Load.csproj; do
+  dotnet build "$root/$project" -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+done
+
+silo_port="$(free_port)"
+baseline_port="$(free_port)"
+silo_cluster_port="$(free_port)"
+gateway_port="$(free_port)"
+# A throwaway operator key for this run only; it dies with the database below.
+operator_key="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+
+log "starting silo on 127.0.0.1:$silo_port (SQLite at $work/bench.db)"
+(
+  cd "$work"
+  exec dotnet "$root/src/SessionGrains.Silo/bin/Release/net10.0/SessionGrains.Silo.dll" \
+    --urls "http://127.0.0.1:$silo_port" \
+    --environment Production \
+    "--SessionGrains:Auth:OperatorKey=$operator_key" \
+    "--SessionGrains:Storage:Provider=sqlite" \
+    "--SessionGrains:Storage:ConnectionString=Data Source=$work/bench.db" \
+    "--SessionGrains:Cluster:SiloPort=$silo_cluster_port" \
+    "--SessionGrains:Cluster:GatewayPort=$gateway_port" \
+    "--SessionGrains:Cluster:ClusterId=bench-$$"
+) >"$work/silo.log" 2>&1 &
+silo_pid=$!
+pids+=("$silo_pid")
+
+log "starting baseline on 127.0.0.1:$baseline_port"
+(
+  cd "$work"
+  exec dotnet "$root/bench/Baseline/bin/Release/net10.0/SessionGrains.Bench.Baseline.dll" \
+    --urls "http://127.0.0.1:$baseline_port" --environment Production
+) >"$work/baseline.log" 2>&1 &
+baseline_pid=$!
+pids+=("$baseline_pid")
+
+wait_ready silo "http://127.0.0.1:$silo_port/health/ready" "$silo_pid"
+wait_ready baseline "http://127.0.0.1:$baseline_port/health/ready" "$baseline_pid"
+
+log "preparing: tenant, service key, $sessions sessions, then $creates measured sign-ins with $create_concurrency workers"
+dotnet "$root/bench/Load/bin/Release/net10.0/SessionGrains.Bench.Load.dll" \
+  --url "http://127.0.0.1:$silo_port" --operator-key "$operator_key" --lua "$work/validate.lua" \
+  --sessions "$sessions" --creates "$creates" --concurrency "$create_concurrency" --max-seconds 120 \
+  | tee "$work/load.txt" >&2
+result="$(grep '^RESULT ' "$work/load.txt")"
+field() { tr ' ' '\n' <<<"$result" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+warm_wrk baseline "http://127.0.0.1:$baseline_port"
+warm_wrk silo "http://127.0.0.1:$silo_port"
+# Rounds alternate between the servers, so load from anything else on the machine falls on both.
+for ((round = 1; round <= rounds; round++)); do
+  run_wrk baseline "http://127.0.0.1:$baseline_port" "$baseline_pid" "$round"
+  run_wrk silo "http://127.0.0.1:$silo_port" "$silo_pid" "$round"
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+base_rps="$(per_round rps_of baseline | median)"
+silo_rps="$(per_round rps_of silo | median)"
+ratio="$(awk -v s="$silo_rps" -v b="$base_rps" 'BEGIN { printf "%.2f", s / b }')"
+round_ratios="$(for ((r = 1; r <= rounds; r++)); do awk -v s="$(rps_of "silo-$r")" -v b="$(rps_of "baseline-$r")" 'BEGIN { printf "%.2f\n", s / b }'; done | joined)"
+pass() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? (v >= t) : (v < t); print ok ? "met" : "MISSED" }'; }
+
+cat <<REPORT
+
+### Run of $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(git -C "$root" rev-parse --short HEAD)
+
+Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(free -h | awk '/^Mem:/ { print $2 }') RAM, .NET SDK $(dotnet --version), $(wrk --version 2>&1 | head -n 1 | awk '{ print $1, $2 }').
+wrk: -t$threads -c$connections -d${duration}s --latency, $rounds rounds alternating baseline and silo after a ${warmup}s warm-up of each, same Lua script ($sessions tokens) for both.
+Load average (1/5/15 min) before the wrk rounds: $load_before; after: $load_after.
+
+| measure | baseline | silo | target | |
+|---|---:|---:|---|---|
+| validate requests/s, median of rounds | $base_rps | $silo_rps | | |
+| validate requests/s, each round | $(per_round rps_of baseline | joined) | $(per_round rps_of silo | joined) | | |
+| validate ratio silo / baseline (medians) | | $ratio | >= 0.50 | $(pass "$ratio" ">=" 0.5) |
+| validate ratio, each round | | $round_ratios | | |
+| validate p50 latency ms, median of rounds | $(per_round p50_of baseline | median) | $(per_round p50_of silo | median) | | |
+| validate p99 latency ms, median of rounds | $(per_round p99_of baseline | median) | $(per_round p99_of silo | median) | < 5 | $(pass "$(per_round p99_of silo | median)" "<" 5) |
+| validate p99 latency ms, each round | $(per_round p99_of baseline | joined) | $(per_round p99_of silo | joined) | | |
+| validate errors (non-2xx + socket), all rounds | $(per_round errors_of baseline | awk '{ n += $1 } END { print n + 0 }') | $(per_round errors_of silo | awk '{ n += $1 } END { print n + 0 }') | 0 | |
+| server CPU s per ${duration}s round | $(per_round cpu_of baseline | joined) | $(per_round cpu_of silo | joined) | | |
+| wrk CPU s per ${duration}s round | $(per_round wrkcpu_of baseline | joined) | $(per_round wrkcpu_of silo | joined) | | |
+| create (sign-in) per second, SQLite | | $(field create_per_s) | >= 500 (DESIGN.md: 1,000) | $(pass "$(field create_per_s)" ">=" 500) |
+| create p50 / p99 latency (ms) | | $(field p50_ms) / $(field p99_ms) | | |
+| create: sign-ins, failures, seconds, client CPU s | | $(field count), $(field failures), $(field seconds), $(field client_cpu_s) | | |
+
+REPORT
