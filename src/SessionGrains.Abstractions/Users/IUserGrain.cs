@@ -1,21 +1,18 @@
 using Orleans.Concurrency;
 using SessionGrains.Sessions;
-using SessionGrains.Tenants;
 
 namespace SessionGrains.Users;
 
 /// <summary>
-/// One user of one tenant (key: "tenant/userId", see <see cref="GrainKeys.User"/>): the ids of
-/// its live sessions and its denylist flag. Every sign-in of the user passes through here, one at
-/// a time, so a sign-in racing a denylist either finishes before it (and is ended by it) or is refused.
+/// One user of one tenant (key: "tenant/userId", see <see cref="GrainKeys.User"/>): its denylist
+/// flag (stored) and the ids of its live sessions (in memory, loaded from the user's shard of the
+/// session table on activation). Every sign-in of the user passes through here, one at a time, so a
+/// sign-in racing a denylist either finishes before it (and is ended by it) or is refused.
 /// </summary>
 public interface IUserGrain : IGrainWithStringKey
 {
-    /// <summary>
-    /// Opens a session under the tenant's policy, enforcing denylist and session limit; the
-    /// session is listed in the shard of the user among <paramref name="indexShards"/>.
-    /// </summary>
-    Task<SignInResult> SignIn(SignIn signIn, TenantPolicy policy, int indexShards);
+    /// <summary>Opens a session under the tenant's current policy, enforcing denylist and session limit.</summary>
+    Task<SignInResult> SignIn(SignIn signIn);
 
     /// <summary>Ends every live session of the user with the given reason; returns how many ended.</summary>
     Task<int> EndAll(EndReason reason);

@@ -249,13 +249,24 @@ internal sealed partial class SessionGrain(
 
         var summary = Summary();
         var shard = GrainFactory.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(Key.TenantId, S.Shard));
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await shard.Apply(summary);
-        }
-        catch (Exception ex)
-        {
-            LogShardUpdateFailed(ex, Key.TenantId, S.Shard);
+            try
+            {
+                await shard.Apply(summary);
+                return;
+            }
+            catch (Exception ex) when (attempt < 3)
+            {
+                // Most often the shard's silo just died; the next attempt activates it elsewhere,
+                // where it loads this row anyway.
+                LogShardUpdateRetried(ex, Key.TenantId, S.Shard, attempt);
+            }
+            catch (Exception ex)
+            {
+                LogShardUpdateFailed(ex, Key.TenantId, S.Shard);
+                return;
+            }
         }
     }
 
@@ -283,6 +294,9 @@ internal sealed partial class SessionGrain(
         _activityFlush?.Dispose();
         _activityFlush = null;
     }
+
+    [LoggerMessage(LogLevel.Information, "Session stored; telling index shard {TenantId}/{Shard} failed (attempt {Attempt}), trying again.")]
+    private partial void LogShardUpdateRetried(Exception ex, string tenantId, int shard, int attempt);
 
     [LoggerMessage(LogLevel.Warning, "Session stored, but index shard {TenantId}/{Shard} was not told; it catches up when it reloads.")]
     private partial void LogShardUpdateFailed(Exception ex, string tenantId, int shard);

@@ -1,4 +1,6 @@
+using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
+using SessionGrains.Indexing;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 using SessionGrains.Users;
@@ -8,25 +10,45 @@ namespace SessionGrains.Grains.Users;
 /// <inheritdoc cref="IUserGrain"/>
 internal sealed class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
+    TenantCache tenants,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IUserGrain
 {
+    /// <summary>Sessions that may be live, oldest first; ended ones are pruned lazily.</summary>
+    private readonly List<UserSessionEntry> _sessions = [];
+
     private (string TenantId, string UserId) Key => GrainKeys.Split(this.GetPrimaryKeyString());
 
-    private List<UserSessionEntry> Sessions => state.State.Sessions;
+    /// <summary>
+    /// Reads the user's live sessions from its shard of the session table, which is rebuilt from
+    /// the stored rows; since every sign-in of the user runs in this grain, the list stays whole.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var (tenantId, userId) = Key;
+        var tenant = await tenants.GetAsync(tenantId);
+        var shard = GrainFactory.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(tenantId, GrainKeys.ShardOf(userId, tenant.IndexShards)));
+        var live = await shard.Query(SessionQuery.Default with
+        {
+            UserId = userId, Status = StatusFilter.Active, Sort = SessionSortKey.CreatedAt, Descending = false, Take = int.MaxValue,
+        });
+        _sessions.AddRange(live.Items.Select(s => new UserSessionEntry(s.SessionId, s.CreatedAt, s.ExpiresAt)));
+    }
 
-    public async Task<SignInResult> SignIn(SignIn signIn, TenantPolicy policy, int indexShards)
+    public async Task<SignInResult> SignIn(SignIn signIn)
     {
         if (state.State.Denylisted)
         {
             return new SignInResult(null, SignInError.UserDenylisted);
         }
 
+        var tenant = await tenants.GetAsync(Key.TenantId);
+        var policy = tenant.Policy;
         var now = time.GetUtcNow();
-        Sessions.RemoveAll(s => s.ExpiresAt <= now);
-        if (policy.MaxSessionsPerUser > 0 && Sessions.Count >= policy.MaxSessionsPerUser)
+        _sessions.RemoveAll(s => s.ExpiresAt <= now);
+        if (policy.MaxSessionsPerUser > 0 && _sessions.Count >= policy.MaxSessionsPerUser)
         {
             await PruneEndedAsync();
-            var excess = Sessions.Count - policy.MaxSessionsPerUser + 1;
+            var excess = _sessions.Count - policy.MaxSessionsPerUser + 1;
             if (excess > 0)
             {
                 if (policy.OnSessionLimit == SessionLimitAction.Deny)
@@ -34,33 +56,28 @@ internal sealed class UserGrain(
                     return new SignInResult(null, SignInError.SessionLimitReached);
                 }
 
-                foreach (var oldest in Sessions.Take(excess).ToList())
+                foreach (var oldest in _sessions.Take(excess).ToList())
                 {
                     await Session(oldest.SessionId).End(EndReason.Evicted);
-                    Sessions.Remove(oldest);
+                    _sessions.Remove(oldest);
                 }
             }
         }
 
-        // The id is stored before the session exists, so the user can never lose track of a
-        // session it owns; an id whose session never opened is pruned as not found.
+        // Listed before it opens: should the open fail after its row was stored, this user still
+        // ends it on logout; an id that never opened answers "not found" and is forgotten.
         var sessionId = Secrets.RandomToken(16);
-        var entry = new UserSessionEntry(
-            sessionId, now, policy.AbsoluteLifetimeSeconds > 0 ? now.AddSeconds(policy.AbsoluteLifetimeSeconds) : null);
-        Sessions.Add(entry);
-        await state.WriteStateAsync();
-
+        _sessions.Add(new UserSessionEntry(sessionId, now, policy.AbsoluteLifetimeSeconds > 0 ? now.AddSeconds(policy.AbsoluteLifetimeSeconds) : null));
         var tokens = await Session(sessionId).Open(new SessionOpening(
             signIn, policy.IdleTimeoutSeconds, policy.AbsoluteLifetimeSeconds, policy.RefreshReuseGraceSeconds,
-            now, GrainKeys.ShardOf(Key.UserId, indexShards)));
+            now, GrainKeys.ShardOf(Key.UserId, tenant.IndexShards)));
         return new SignInResult(tokens, null);
     }
 
     public async Task<int> EndAll(EndReason reason)
     {
-        var outcomes = await Task.WhenAll(Sessions.Select(s => Session(s.SessionId).End(reason)));
-        Sessions.Clear();
-        await state.WriteStateAsync();
+        var outcomes = await Task.WhenAll(_sessions.Select(s => Session(s.SessionId).End(reason)));
+        _sessions.Clear();
         return outcomes.Count(o => o == EndOutcome.Terminated);
     }
 
@@ -90,17 +107,16 @@ internal sealed class UserGrain(
 
     public Task SessionEnded(string sessionId)
     {
-        // Memory only: a stale id in storage costs one status check at the next limit check.
-        Sessions.RemoveAll(s => s.SessionId == sessionId);
+        _sessions.RemoveAll(s => s.SessionId == sessionId);
         return Task.CompletedTask;
     }
 
     /// <summary>Asks every listed session where it stands and forgets those that ended.</summary>
     private async Task PruneEndedAsync()
     {
-        var statuses = await Task.WhenAll(Sessions.Select(s => Session(s.SessionId).GetStatus()));
-        var ended = Sessions.Where((_, i) => statuses[i] != SessionStatus.Active).ToHashSet();
-        Sessions.RemoveAll(ended.Contains);
+        var statuses = await Task.WhenAll(_sessions.Select(s => Session(s.SessionId).GetStatus()));
+        var ended = _sessions.Where((_, i) => statuses[i] != SessionStatus.Active).ToHashSet();
+        _sessions.RemoveAll(ended.Contains);
     }
 
     private ISessionGrain Session(string sessionId) =>

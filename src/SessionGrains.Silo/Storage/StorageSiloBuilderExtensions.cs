@@ -50,9 +50,9 @@ public static class StorageSiloBuilderExtensions
         });
         if (provider is SqliteStorage)
         {
-            // Registered last, so it is the storage grains get; see SerializedWritesGrainStorage for why.
+            // Registered last, so it is the storage grains get; see SqliteWriteGate for why.
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (sp, _) =>
-                new SerializedWritesGrainStorage(AdoNetGrainStorageFactory.Create(sp, StorageNames.Default)));
+                new SerializedWritesGrainStorage(AdoNetGrainStorageFactory.Create(sp, StorageNames.Default), SqliteWriteGate.For(cs)));
         }
 
         return silo;

@@ -43,7 +43,7 @@ public static class SessionLifecycleEndpoints
             return ApiProblem.TenantNotFound(tenantId);
         }
 
-        var result = await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, signIn.UserId)).SignIn(signIn, tenant.Policy, tenant.IndexShards);
+        var result = await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, signIn.UserId)).SignIn(signIn);
         return result switch
         {
             { Tokens: { } tokens } => Results.Created($"/api/v1/tenants/{tenantId}/sessions/{tokens.SessionId}", TokensDto.From(tokens)),

@@ -62,6 +62,9 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
     /// <summary>A new, closed connection to the database.</summary>
     protected abstract DbConnection CreateConnection();
 
+    /// <summary>Waits, where the database needs it, for this process's turn to write (null: no wait).</summary>
+    protected virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
     /// <summary>Begins the write transaction of one group.</summary>
     protected virtual ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         connection.BeginTransactionAsync(cancellationToken);
@@ -106,6 +109,7 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
     /// <inheritdoc/>
     public async Task DeleteAsync(string tenantId, IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken)
     {
+        using var turn = await EnterWriteAsync(cancellationToken);
         await using var connection = CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
@@ -158,6 +162,7 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
 
     private async Task CommitGroupAsync(List<PendingWrite> batch)
     {
+        using var turn = await EnterWriteAsync(CancellationToken.None);
         await using var connection = CreateConnection();
         await connection.OpenAsync();
         await using var transaction = await BeginWriteAsync(connection, CancellationToken.None);
