@@ -21,6 +21,9 @@ internal sealed class ShardIndex
 
     private readonly List<IndexEntry> _entries = [];
     private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
+
+    // A user's entries, so per-user work (a user's activation, their session list) skips the scan.
+    private readonly Dictionary<string, List<IndexEntry>> _byUser = new(StringComparer.Ordinal);
     private readonly StringPool _strings = new();
 
     public int Count => _entries.Count;
@@ -30,17 +33,24 @@ internal sealed class ShardIndex
     {
         if (_positions.TryGetValue(summary.SessionId, out var at))
         {
-            if (_entries[at].Version >= summary.Version)
+            var old = _entries[at];
+            if (old.Version >= summary.Version)
             {
                 return;
             }
 
-            _entries[at] = IndexEntry.From(summary, _strings);
+            var updated = IndexEntry.From(summary, _strings);
+            _entries[at] = updated;
+            var mine = _byUser[old.UserId];
+            mine[mine.IndexOf(old)] = updated;
             return;
         }
 
+        var entry = IndexEntry.From(summary, _strings);
         _positions[summary.SessionId] = _entries.Count;
-        _entries.Add(IndexEntry.From(summary, _strings));
+        _entries.Add(entry);
+        ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_byUser, entry.UserId, out _);
+        (list ??= new List<IndexEntry>(1)).Add(entry);
     }
 
     /// <summary>A session's status, end time and reason as of <paramref name="now"/>.</summary>
@@ -69,8 +79,11 @@ internal sealed class ShardIndex
         var createdAfter = query.CreatedAfter?.ToUnixTimeMilliseconds() ?? long.MinValue;
         var createdBefore = query.CreatedBefore?.ToUnixTimeMilliseconds() ?? long.MaxValue;
         long total = 0;
+        IReadOnlyList<IndexEntry> candidates = query.UserId is null
+            ? _entries
+            : _byUser.TryGetValue(query.UserId, out var mine) ? mine : [];
 
-        foreach (var e in _entries)
+        foreach (var e in candidates)
         {
             if ((query.UserId is not null && !string.Equals(e.UserId, query.UserId, StringComparison.Ordinal))
                 || (query.ClientId is not null && !string.Equals(e.ClientId, query.ClientId, StringComparison.Ordinal))
@@ -162,7 +175,15 @@ internal sealed class ShardIndex
     private void RemoveAt(int index)
     {
         var last = _entries.Count - 1;
-        _positions.Remove(_entries[index].SessionId);
+        var removed = _entries[index];
+        _positions.Remove(removed.SessionId);
+        var mine = _byUser[removed.UserId];
+        mine.Remove(removed);
+        if (mine.Count == 0)
+        {
+            _byUser.Remove(removed.UserId);
+        }
+
         if (index != last)
         {
             _entries[index] = _entries[last];
