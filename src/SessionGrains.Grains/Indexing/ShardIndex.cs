@@ -17,7 +17,7 @@ internal sealed class ShardIndex
     /// Stored last activity lags the real one by up to the session grain's flush delay, so a
     /// shard waits that long past the idle deadline before it calls a session idle.
     /// </summary>
-    public static readonly TimeSpan IdleGrace = SessionGrain.ActivityFlushDelay;
+    public static readonly TimeSpan IdleGrace = SessionGrain.MaxActivityLag;
 
     private readonly List<IndexEntry> _entries = [];
     private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);

@@ -17,10 +17,17 @@ internal sealed partial class SessionGrain(
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
     /// <summary>
-    /// How long a new last-activity time may wait in memory before it is stored. A crash loses at
-    /// most this much activity, which can only make a session look idle a little early.
+    /// How long a new last-activity time waits in memory before it is stored: 30 s plus up to
+    /// 15 s of jitter, so sessions validated in the same second do not all write in the same
+    /// second. A crash loses at most <see cref="MaxActivityLag"/> of activity, which can only make
+    /// a session look idle a little early.
     /// </summary>
-    public static readonly TimeSpan ActivityFlushDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ActivityFlushDelay = TimeSpan.FromSeconds(30);
+
+    private const int ActivityFlushJitterMs = 15_000;
+
+    /// <summary>The most a stored last activity can lag behind the real one.</summary>
+    public static readonly TimeSpan MaxActivityLag = ActivityFlushDelay + TimeSpan.FromMilliseconds(ActivityFlushJitterMs);
 
     /// <summary>How many rotated-away refresh tokens are remembered to detect their reuse.</summary>
     private const int RotatedTokensKept = 32;
@@ -277,7 +284,8 @@ internal sealed partial class SessionGrain(
     private void Touch()
     {
         S.LastActivity = time.GetUtcNow();
-        _activityFlush ??= this.RegisterGrainTimer(FlushActivityAsync, ActivityFlushDelay, Timeout.InfiniteTimeSpan);
+        _activityFlush ??= this.RegisterGrainTimer(
+            FlushActivityAsync, ActivityFlushDelay + TimeSpan.FromMilliseconds(Random.Shared.Next(ActivityFlushJitterMs)), Timeout.InfiniteTimeSpan);
     }
 
     private async Task FlushActivityAsync(CancellationToken cancellationToken)

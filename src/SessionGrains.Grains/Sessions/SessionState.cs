@@ -17,7 +17,7 @@ public sealed class SessionState
     [Id(1)] public SignIn SignIn { get; set; } = null!;
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>Written behind: up to <see cref="SessionGrain.ActivityFlushDelay"/> older than the last validate.</summary>
+    /// <summary>Written behind: up to <see cref="SessionGrain.MaxActivityLag"/> older than the last validate.</summary>
     [Id(3)] public DateTimeOffset LastActivity { get; set; }
 
     [Id(4)] public DateTimeOffset? ExpiresAt { get; set; }
