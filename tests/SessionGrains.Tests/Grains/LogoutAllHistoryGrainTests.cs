@@ -1,0 +1,59 @@
+using SessionGrains.Grains.Indexing;
+using SessionGrains.Indexing;
+using SessionGrains.Sessions;
+using SessionGrains.Tenants;
+using SessionGrains.Tests.Infrastructure;
+
+namespace SessionGrains.Tests.Grains;
+
+/// <summary>
+/// A logout-all ends sessions by a marker rather than by visiting them, so what the table shows
+/// for them is computed. A later logout-all must not rewrite when or why an earlier one ended them.
+/// </summary>
+[Collection(GrainClusterCollection.Name)]
+public sealed class LogoutAllHistoryGrainTests(GrainClusterFixture fixture)
+{
+    private readonly TenantDriver _tenant = new(fixture.Grains, TestData.Id("t"), 4);
+
+    private SessionTable Table => fixture.Cluster.TableOn(fixture.Cluster.Silos[0].SiloAddress);
+
+    private async Task<SessionSummary> RowAsync(string sessionId) =>
+        (await _tenant.ListAllAsync(Table)).Items.Single(s => s.SessionId == sessionId);
+
+    [Fact]
+    public async Task A_second_logout_all_keeps_the_end_time_the_first_one_gave()
+    {
+        await _tenant.CreateAsync();
+        var tokens = await _tenant.SignInAsync("ada");
+        fixture.Time.Advance(TimeSpan.FromSeconds(10));
+        var first = (await _tenant.Tenant.LogoutAll(null))!.Value;
+        Assert.Equal(first, (await RowAsync(tokens.SessionId)).EndedAt);
+        fixture.Time.Advance(TimeSpan.FromMinutes(5));
+
+        await _tenant.Tenant.LogoutAll(null);
+
+        var row = await RowAsync(tokens.SessionId);
+        Assert.Equal(EndReason.TenantLogoutAll, row.EndReason);
+        Assert.Equal(first, row.EndedAt);
+        Assert.Equal(first, (await _tenant.Session(tokens.SessionId).GetDetails())!.EndedAt);
+    }
+
+    [Fact]
+    public async Task A_second_logout_all_does_not_turn_a_logged_out_session_into_an_idle_one()
+    {
+        await _tenant.CreateAsync();
+        var tokens = await _tenant.SignInAsync("ada", policy: TenantPolicy.Default with { IdleTimeoutSeconds = 60 });
+        fixture.Time.Advance(TimeSpan.FromSeconds(10));
+        await _tenant.Tenant.LogoutAll(null);
+        // Past the idle deadline (and the shards' grace): the logout-all still came first.
+        fixture.Time.Advance(TimeSpan.FromSeconds(60) + ShardIndex.IdleGrace);
+        Assert.Equal(EndReason.TenantLogoutAll, (await RowAsync(tokens.SessionId)).EndReason);
+
+        await _tenant.Tenant.LogoutAll(null);
+
+        var row = await RowAsync(tokens.SessionId);
+        Assert.Equal(SessionStatus.Terminated, row.Status);
+        Assert.Equal(EndReason.TenantLogoutAll, row.EndReason);
+        Assert.Equal(InactiveReason.Terminated, (await _tenant.ValidateAsync(tokens)).Reason);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using Orleans.TestingHost;
+using SessionGrains.Grains.Security;
+using SessionGrains.Indexing;
+using SessionGrains.Sessions;
+using SessionGrains.Tenants;
+using SessionGrains.Tests.Infrastructure;
+
+namespace SessionGrains.Tests.Grains;
+
+/// <summary>
+/// Invariant 3 (nothing invisible) and 2 (durability) across a crash: when a silo that holds index
+/// shards dies, the shards come back elsewhere from the stored rows, and the session table lists
+/// every stored session with the status it had, while tokens keep working or stay refused.
+/// </summary>
+public sealed class SiloCrashGrainTests(CrashClusterFixture fixture) : IClassFixture<CrashClusterFixture>
+{
+    private const int Users = 25;
+    private const int SessionsPerUser = 4;
+
+    /// <summary>How long a cluster may take to notice a dead silo and route around it.</summary>
+    private static readonly TimeSpan SettleDeadline = TimeSpan.FromSeconds(120);
+
+    private readonly TenantDriver _tenant = new(fixture.Grains, TestData.Id("t"), 6);
+
+    private InProcessTestCluster Cluster => fixture.Cluster;
+
+    /// <summary>
+    /// About a hundred sessions over many users and two clients, ended in every way a session can
+    /// be ended: administrator, user logout, user logout-all, denylist, refresh-token reuse, and a
+    /// client's logout-all (which the shards compute from the tenant's marker, not from a stored end).
+    /// </summary>
+    private async Task<List<SessionTokens>> SeedAsync()
+    {
+        await _tenant.CreateAsync();
+        var sessions = new List<SessionTokens>();
+        for (var i = 0; i < Users * SessionsPerUser; i++)
+        {
+            sessions.Add(await _tenant.SignInAsync($"user-{i % Users:D2}", i % 5 == 0 ? "mobile" : "portal"));
+            fixture.Time.Advance(TimeSpan.FromMilliseconds(3));
+        }
+
+        for (var i = 1; i < sessions.Count; i += 7)
+        {
+            await _tenant.Session(sessions[i].SessionId).End(EndReason.AdminTerminated);
+        }
+
+        for (var i = 2; i < sessions.Count; i += 11)
+        {
+            await _tenant.Session(sessions[i].SessionId).Logout(TenantDriver.HashOf(sessions[i].Token, SecretKind.AccessToken));
+        }
+
+        await _tenant.User("user-03").EndAll(EndReason.UserLogoutAll);
+        await _tenant.User("user-04").Denylist("compromised");
+        var stolen = sessions[6];
+        Assert.NotNull((await _tenant.RefreshAsync(stolen)).Tokens);
+        Assert.Equal(RefreshError.RefreshTokenReused, (await _tenant.RefreshAsync(stolen)).Error);
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(1));
+        await _tenant.Tenant.LogoutAll("mobile");
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(1));
+        for (var i = 0; i < 3; i++)
+        {
+            sessions.Add(await _tenant.SignInAsync($"late-{i}", "mobile"));
+        }
+
+        return sessions;
+    }
+
+    /// <summary>Asks the survivor's table until the dead silo's shards answer again from their new home.</summary>
+    private async Task<(long Total, IReadOnlyList<SessionSummary> Items)> ListWhenSettledAsync(SiloAddress survivor, DateTimeOffset asOf)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await _tenant.ListAllAsync(Cluster.TableOn(survivor), asOf);
+            }
+            catch (Exception) when (deadline.Elapsed < SettleDeadline)
+            {
+                // A call routed to the dead silo fails until membership declares it dead: settling, not logic.
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Every_stored_session_is_listed_with_its_status_after_a_silo_holding_index_shards_dies()
+    {
+        var sessions = await SeedAsync();
+        // Every shard has been told of a write by now, so every shard has an activation somewhere.
+        var management = Cluster.Client.GetGrain<IManagementGrain>(0);
+        var shardHosts = new List<SiloAddress>();
+        for (var shard = 0; shard < _tenant.Shards; shard++)
+        {
+            shardHosts.Add((await management.GetActivationAddress(_tenant.Shard(shard)))!);
+        }
+
+        // The victim is the silo with the most shards; the table is read from the other one.
+        var victimAddress = shardHosts.GroupBy(h => h).OrderByDescending(g => g.Count()).First().Key;
+        var victim = Cluster.Silos.Single(s => s.SiloAddress.Equals(victimAddress));
+        var survivor = Cluster.Silos.Single(s => !s.SiloAddress.Equals(victimAddress)).SiloAddress;
+        var asOf = fixture.Time.GetUtcNow();
+        var (totalBefore, before) = await _tenant.ListAllAsync(Cluster.TableOn(survivor), asOf);
+        Assert.Equal(sessions.Count, totalBefore);
+        Assert.Equal(sessions.Count, before.Count);
+        Assert.Contains(before, s => s.EndReason == EndReason.TenantLogoutAll);
+        Assert.Contains(before, s => s.EndReason == EndReason.TokenReuse);
+        Assert.Contains(before, s => s.Status == SessionStatus.Active);
+
+        await Cluster.KillSiloAsync(victim);
+        await Cluster.WaitForLivenessToStabilizeAsync(didKill: true);
+        var (totalAfter, after) = await ListWhenSettledAsync(survivor, asOf);
+
+        Assert.Equal(totalBefore, totalAfter);
+        var afterById = after.ToDictionary(s => s.SessionId);
+        Assert.All(before, expected =>
+        {
+            Assert.True(afterById.TryGetValue(expected.SessionId, out var actual), $"session {expected.SessionId} vanished from the table");
+            Assert.Equal(expected.Status, actual.Status);
+            Assert.Equal(expected.EndReason, actual.EndReason);
+            Assert.Equal(expected.EndedAt, actual.EndedAt);
+            Assert.Equal(expected.UserId, actual.UserId);
+        });
+
+        // The shards that lived on the victim were rebuilt on the survivor, so the listing above
+        // really came from stored rows and not from memory that survived.
+        var survivorGrains = Cluster.GrainsOn(survivor);
+        var survivorManagement = survivorGrains.GetGrain<IManagementGrain>(0);
+        for (var shard = 0; shard < _tenant.Shards; shard++)
+        {
+            var shardGrain = survivorGrains.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(_tenant.TenantId, shard));
+            Assert.Equal(survivor, await survivorManagement.GetActivationAddress(shardGrain));
+        }
+
+        // Durability: a session listed active still validates, one listed ended is still refused.
+        var statusById = before.ToDictionary(s => s.SessionId, s => s.Status);
+        foreach (var tokens in sessions)
+        {
+            var validation = await _tenant.ValidateAsync(tokens, survivorGrains);
+            Assert.Equal(statusById[tokens.SessionId] == SessionStatus.Active, validation.Active);
+        }
+
+        Assert.Equal(TenantPolicy.Default, (await survivorGrains.GetGrain<ITenantGrain>(_tenant.TenantId).Get())!.Policy);
+    }
+}
