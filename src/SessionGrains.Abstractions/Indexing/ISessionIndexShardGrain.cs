@@ -14,8 +14,11 @@ public interface ISessionIndexShardGrain : IGrainWithStringKey
     /// <summary>The exact number of matches and the first Skip + Take of them, in order.</summary>
     Task<ShardPage> Query(SessionQuery query);
 
-    /// <summary>Aggregates over this shard's sessions, optionally of one microtenant.</summary>
-    Task<SessionStats> Stats(string? microtenantId);
+    /// <summary>
+    /// Aggregates over this shard's sessions, optionally of one microtenant, as of
+    /// <paramref name="asOf"/> (the same moment for every shard of one request).
+    /// </summary>
+    Task<SessionStats> Stats(string? microtenantId, DateTimeOffset asOf);
 
     /// <summary>
     /// Purges sessions that ended longer ago than the retention period, from memory and from

@@ -16,7 +16,7 @@ public sealed record MicrotenantInfo(
     [property: Id(1)] string Name,
     [property: Id(2)] DateTimeOffset CreatedAt);
 
-/// <summary>A tenant-wide logout: sessions (of one client, or all) created before it are ended.</summary>
+/// <summary>A logout-all: sessions (of one client, or all of the tenant) created before it end at it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record LogoutAllMarker(
     [property: Id(0)] string? ClientId,
@@ -57,32 +57,43 @@ public sealed record TenantSnapshot(
     [property: Id(3)] TenantPolicy Policy,
     [property: Id(4)] IReadOnlyDictionary<string, ApiKeyCredential> Keys,
     [property: Id(5)] int IndexShards,
-    [property: Id(6)] DateTimeOffset? NotBefore,
-    [property: Id(7)] IReadOnlyDictionary<string, DateTimeOffset> ClientNotBefore,
+    [property: Id(6)] IReadOnlyList<LogoutAllMarker> LogoutAlls,
     [property: Id(8)] IReadOnlySet<string> Microtenants)
 {
     /// <summary>The snapshot of a tenant that has never been created.</summary>
     public static TenantSnapshot Missing(string tenantId) => new(
-        tenantId, 0, false, TenantPolicy.Default, new Dictionary<string, ApiKeyCredential>(), 1, null,
-        new Dictionary<string, DateTimeOffset>(), new HashSet<string>());
+        tenantId, 0, false, TenantPolicy.Default, new Dictionary<string, ApiKeyCredential>(), 1, [], new HashSet<string>());
 
     /// <summary>
-    /// The latest logout-all that covers a session of <paramref name="clientId"/> created at
-    /// <paramref name="createdAt"/>, or null when none does.
+    /// When a session of <paramref name="clientId"/> created at <paramref name="createdAt"/> was
+    /// ended by a logout-all: the first one after its creation that covers its client, or null.
+    /// Later logout-alls never move that moment (<see cref="LogoutAlls"/> is ordered by time).
     /// </summary>
     public DateTimeOffset? LoggedOutAt(string clientId, DateTimeOffset createdAt)
     {
-        DateTimeOffset? at = null;
-        if (NotBefore is { } all && createdAt < all)
+        var markers = LogoutAlls;
+        int low = 0, high = markers.Count;
+        while (low < high)
         {
-            at = all;
+            var mid = (low + high) / 2;
+            if (markers[mid].NotBefore > createdAt)
+            {
+                high = mid;
+            }
+            else
+            {
+                low = mid + 1;
+            }
         }
 
-        if (ClientNotBefore.TryGetValue(clientId, out var client) && createdAt < client && (at is null || client < at))
+        for (var i = low; i < markers.Count; i++)
         {
-            at = client;
+            if (markers[i].ClientId is null || markers[i].ClientId == clientId)
+            {
+                return markers[i].NotBefore;
+            }
         }
 
-        return at;
+        return null;
     }
 }

@@ -54,10 +54,10 @@ internal sealed partial class SessionIndexShardGrain(
         return _index.Query(query, (query.AsOf ?? time.GetUtcNow()).ToUnixTimeMilliseconds(), tenant);
     }
 
-    public async Task<SessionStats> Stats(string? microtenantId)
+    public async Task<SessionStats> Stats(string? microtenantId, DateTimeOffset asOf)
     {
         var tenant = await tenants.GetAsync(Key.TenantId);
-        return _index.Stats(microtenantId, time.GetUtcNow().ToUnixTimeMilliseconds(), tenant);
+        return _index.Stats(microtenantId, asOf.ToUnixTimeMilliseconds(), tenant);
     }
 
     public async Task<int> Sweep()

@@ -29,11 +29,12 @@ public sealed class SessionTable(IGrainFactory grains, TenantCache tenants, [Fro
         return (pages.Sum(p => p.Total), items);
     }
 
-    /// <summary>Aggregates over the tenant's sessions, optionally of one microtenant.</summary>
-    public async Task<SessionStats> StatsAsync(string tenantId, string? microtenantId)
+    /// <summary>Aggregates over the tenant's sessions, optionally of one microtenant, as of now (or <paramref name="asOf"/>).</summary>
+    public async Task<SessionStats> StatsAsync(string tenantId, string? microtenantId, DateTimeOffset? asOf = null)
     {
         var tenant = await tenants.GetAsync(tenantId);
-        var parts = await Task.WhenAll(ShardsFor(tenantId, tenant.IndexShards, null).Select(s => s.Stats(microtenantId)));
+        var at = asOf ?? time.GetUtcNow();
+        var parts = await Task.WhenAll(ShardsFor(tenantId, tenant.IndexShards, null).Select(s => s.Stats(microtenantId, at)));
         var byClient = parts
             .SelectMany(p => p.ByClient)
             .GroupBy(c => c.ClientId, StringComparer.Ordinal)

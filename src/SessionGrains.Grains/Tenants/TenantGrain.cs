@@ -10,6 +10,9 @@ internal sealed class TenantGrain(
     TenantBroadcast broadcast,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ITenantGrain
 {
+    /// <summary>How many logout-alls a tenant remembers (the oldest are dropped).</summary>
+    public const int MaxLogoutAlls = 256;
+
     private string TenantId => this.GetPrimaryKeyString();
 
     public async Task<TenantInfo?> Create(string name, int indexShards)
@@ -74,14 +77,18 @@ internal sealed class TenantGrain(
             return null;
         }
 
+        // Markers only move forward, even if this grain's clock is behind the last one's.
+        var markers = state.State.LogoutAlls;
         var notBefore = time.GetUtcNow();
-        if (clientId is null)
+        if (markers.Count > 0 && notBefore <= markers[^1].NotBefore)
         {
-            state.State.NotBefore = notBefore;
+            notBefore = markers[^1].NotBefore.AddTicks(1);
         }
-        else
+
+        markers.Add(new LogoutAllMarker(clientId, notBefore));
+        if (markers.Count > MaxLogoutAlls)
         {
-            state.State.ClientNotBefore[clientId] = notBefore;
+            markers.RemoveAt(0);
         }
 
         // Once every silo holds the new snapshot, every session grain and shard sees the marker:
@@ -143,7 +150,6 @@ internal sealed class TenantGrain(
                 k => new ApiKeyCredential(k.Info.KeyId, k.SecretHash, k.Info.Role, k.Info.MicrotenantId),
                 StringComparer.Ordinal),
             state.State.IndexShards,
-            state.State.NotBefore,
-            new Dictionary<string, DateTimeOffset>(state.State.ClientNotBefore, StringComparer.Ordinal),
+            state.State.LogoutAlls.ToArray(),
             state.State.Microtenants.Keys.ToHashSet(StringComparer.Ordinal));
 }

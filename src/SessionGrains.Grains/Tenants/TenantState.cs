@@ -24,11 +24,11 @@ public sealed class TenantState
     /// <summary>How many shards the session table has; fixed at creation.</summary>
     [Id(6)] public int IndexShards { get; set; } = 1;
 
-    /// <summary>The last tenant-wide logout-all: sessions created before it are ended.</summary>
-    [Id(7)] public DateTimeOffset? NotBefore { get; set; }
-
-    /// <summary>The last logout-all of each client.</summary>
-    [Id(8)] public Dictionary<string, DateTimeOffset> ClientNotBefore { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Every logout-all (tenant-wide or of one client), oldest first, the most recent
+    /// <see cref="TenantGrain.MaxLogoutAlls"/>: a session ends at the first one after it was created.
+    /// </summary>
+    [Id(10)] public List<LogoutAllMarker> LogoutAlls { get; set; } = [];
 
     [Id(9)] public Dictionary<string, MicrotenantInfo> Microtenants { get; set; } = new(StringComparer.Ordinal);
 }

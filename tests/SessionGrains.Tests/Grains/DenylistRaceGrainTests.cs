@@ -28,9 +28,9 @@ public sealed class DenylistRaceGrainTests(GrainClusterFixture fixture)
             var signIn = TestData.SignIn(userId);
 
             // Sign-ins started on both sides of the denylist call, all in flight together.
-            var before = Enumerable.Range(0, SignInsPerSide).Select(_ => user.SignIn(signIn, TenantPolicy.Default, _tenant.Shards)).ToList();
+            var before = Enumerable.Range(0, SignInsPerSide).Select(_ => user.SignIn(signIn)).ToList();
             var denylist = user.Denylist("race");
-            var after = Enumerable.Range(0, SignInsPerSide).Select(_ => user.SignIn(signIn, TenantPolicy.Default, _tenant.Shards)).ToList();
+            var after = Enumerable.Range(0, SignInsPerSide).Select(_ => user.SignIn(signIn)).ToList();
             var results = await Task.WhenAll(before.Concat(after));
             var ended = await denylist;
 
@@ -43,10 +43,10 @@ public sealed class DenylistRaceGrainTests(GrainClusterFixture fixture)
                 var validation = await _tenant.ValidateAsync(tokens);
                 Assert.False(validation.Active);
                 Assert.Equal(InactiveReason.Terminated, validation.Reason);
-                Assert.Equal(EndReason.Denylisted, (await _tenant.Session(tokens.SessionId).GetDetails())!.EndReason);
+                Assert.Equal(EndReason.Denylisted, (await _tenant.Session(tokens.SessionId).GetDetails())!.Summary.EndReason);
             }
 
-            Assert.Equal(SignInError.UserDenylisted, (await user.SignIn(signIn, TenantPolicy.Default, _tenant.Shards)).Error);
+            Assert.Equal(SignInError.UserDenylisted, (await user.SignIn(signIn)).Error);
             Assert.True(await user.RemoveFromDenylist());
             Assert.True((await _tenant.ValidateAsync(await _tenant.SignInAsync(userId))).Active);
             issuedInAll += issued.Count;

@@ -35,7 +35,7 @@ public sealed class LogoutAllHistoryGrainTests(GrainClusterFixture fixture)
         var row = await RowAsync(tokens.SessionId);
         Assert.Equal(EndReason.TenantLogoutAll, row.EndReason);
         Assert.Equal(first, row.EndedAt);
-        Assert.Equal(first, (await _tenant.Session(tokens.SessionId).GetDetails())!.EndedAt);
+        Assert.Equal(first, (await _tenant.Session(tokens.SessionId).GetDetails())!.Summary.EndedAt);
     }
 
     [Fact]

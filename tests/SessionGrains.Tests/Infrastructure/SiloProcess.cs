@@ -64,6 +64,8 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Let the output readers drain first, or the message can come out empty.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"The silo exited with {_process.ExitCode}:\n{Output}");
             }
 

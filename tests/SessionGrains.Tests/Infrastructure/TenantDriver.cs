@@ -34,11 +34,20 @@ public sealed class TenantDriver(IGrainFactory grains, string tenantId, int shar
 
     public ISessionIndexShardGrain Shard(int shard) => grains.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(tenantId, shard));
 
+    private TenantPolicy _policy = TenantPolicy.Default;
+
     /// <summary>A sign-in that must succeed.</summary>
     public async Task<SessionTokens> SignInAsync(
         string userId, string clientId = "portal", string? microtenantId = null, TenantPolicy? policy = null)
     {
-        var result = await User(userId).SignIn(TestData.SignIn(userId, clientId, microtenantId), policy ?? TenantPolicy.Default, shards);
+        // A sign-in reads its tenant's policy; set the one this sign-in wants when it differs.
+        if ((policy ?? TenantPolicy.Default) != _policy)
+        {
+            _policy = policy ?? TenantPolicy.Default;
+            await Tenant.SetPolicy(_policy);
+        }
+
+        var result = await User(userId).SignIn(TestData.SignIn(userId, clientId, microtenantId));
         Assert.Null(result.Error);
         return result.Tokens!;
     }
