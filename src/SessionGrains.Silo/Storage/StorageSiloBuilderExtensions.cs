@@ -41,6 +41,15 @@ public static class StorageSiloBuilderExtensions
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
         }
 
+        return silo.AddSessionGrainsState(provider, cs);
+    }
+
+    /// <summary>
+    /// Grain state only (no clustering): the session table and Orleans' ADO.NET grain storage in
+    /// the given database. Test clusters, which bring their own membership, use this alone.
+    /// </summary>
+    public static ISiloBuilder AddSessionGrainsState(this ISiloBuilder silo, StorageProvider provider, string cs)
+    {
         silo.Services.AddSingleton<ISessionRowStore>(services =>
             provider.CreateSessionRowStore(cs, services.GetRequiredService<ILoggerFactory>()));
         silo.AddAdoNetGrainStorage(StorageNames.Default, o =>

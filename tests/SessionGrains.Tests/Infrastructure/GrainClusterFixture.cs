@@ -1,19 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
-using Microsoft.Extensions.Logging;
 using SessionGrains.Grains;
-using SessionGrains.Grains.Indexing;
 using SessionGrains.Silo.Storage;
 
 namespace SessionGrains.Tests.Infrastructure;
 
 /// <summary>
 /// A two-silo in-process cluster sharing one FakeTimeProvider as the session clock, so expiry
-/// and grace can be moved through without sleeping. The session table is a real SQLite file
-/// (shards reload from it after a crash); other grain state is in memory.
+/// and grace can be moved through without sleeping. All grain state is in a real SQLite file,
+/// wired exactly as the silo wires it (session table, Orleans' ADO.NET grain storage, the write
+/// gate): a killed silo loses nothing a real one would keep.
 /// </summary>
-public sealed class GrainClusterFixture : IAsyncLifetime
+public class GrainClusterFixture : IAsyncLifetime
 {
     /// <summary>The session clock every silo of this cluster reads.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
@@ -34,9 +33,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
-            silo.Services.AddSingleton<ISessionRowStore>(services =>
-                sqlite.CreateSessionRowStore(connectionString, services.GetRequiredService<ILoggerFactory>()));
-            silo.AddMemoryGrainStorage(StorageNames.Default);
+            silo.AddSessionGrainsState(sqlite, connectionString);
             silo.AddSessionGrains();
         });
         Cluster = builder.Build();
