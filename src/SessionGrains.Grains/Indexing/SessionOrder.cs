@@ -36,7 +36,10 @@ public sealed class SessionOrder(SessionSortKey sort, bool descending) : ICompar
 {
     public SessionSortKey Sort => sort;
 
-    public int Compare(OrderKey x, OrderKey y)
+    public int Compare(OrderKey x, OrderKey y) => Compare(sort, descending, in x, in y);
+
+    /// <summary>The order itself, shared by the merge and the shards' heaps.</summary>
+    internal static int Compare(SessionSortKey sort, bool descending, in OrderKey x, in OrderKey y)
     {
         var byKey = sort switch
         {

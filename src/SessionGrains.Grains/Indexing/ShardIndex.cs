@@ -44,27 +44,15 @@ internal sealed class ShardIndex
     }
 
     /// <summary>A session's status, end time and reason as of <paramref name="now"/>.</summary>
-    public static (SessionStatus Status, long EndedAt, EndReason? Reason) Effective(IndexEntry e, long now, TenantSnapshot tenant)
-    {
-        if (e.Status != SessionStatus.Active)
-        {
-            return (e.Status, e.EndedAt, e.EndReason);
-        }
-
-        var due = SessionClock.Due(
-            IndexEntry.ToTime(now), IndexEntry.ToTime(e.LastActivity), e.IdleTimeoutSeconds, IndexEntry.ToTimeOrNull(e.ExpiresAt),
-            tenant.LoggedOutAt(e.ClientId, IndexEntry.ToTime(e.CreatedAt)), IdleGrace);
-        return due is { } ending
-            ? (ending.Status, ending.At.ToUnixTimeMilliseconds(), ending.Reason)
-            : (SessionStatus.Active, IndexEntry.NoTime, null);
-    }
+    public static (SessionStatus Status, long EndedAt, EndReason? Reason) Effective(IndexEntry e, long now, TenantSnapshot tenant) =>
+        new Moment(now, tenant).Effective(e);
 
     /// <summary>The exact count of matches and the first Skip + Take of them in the query's order.</summary>
     public ShardPage Query(SessionQuery query, long now, TenantSnapshot tenant)
     {
         var keep = (int)Math.Min((long)query.Skip + query.Take, int.MaxValue);
-        var order = new SessionOrder(query.Sort, query.Descending);
-        var top = new TopK<Candidate>(keep, Comparer<Candidate>.Create((a, b) => order.Compare(a.Key, b.Key)));
+        var top = new TopK<Candidate, CandidateOrder>(keep, new CandidateOrder(query.Sort, query.Descending));
+        var moment = new Moment(now, tenant);
         var search = string.IsNullOrEmpty(query.Search) ? null : query.Search.ToLowerInvariant();
         var createdAfter = query.CreatedAfter?.ToUnixTimeMilliseconds() ?? long.MinValue;
         var createdBefore = query.CreatedBefore?.ToUnixTimeMilliseconds() ?? long.MaxValue;
@@ -84,7 +72,7 @@ internal sealed class ShardIndex
                 continue;
             }
 
-            var (status, endedAt, reason) = Effective(e, now, tenant);
+            var (status, endedAt, reason) = moment.Effective(e);
             if ((query.Status == StatusFilter.Active && status != SessionStatus.Active)
                 || (query.Status == StatusFilter.Inactive && status == SessionStatus.Active))
             {
@@ -96,7 +84,13 @@ internal sealed class ShardIndex
             top.Offer(new Candidate(e, status, endedAt, reason, key));
         }
 
-        var items = top.Sorted().Select(c => c.ToSummary()).ToList();
+        var sorted = top.Sorted();
+        var items = new List<SessionSummary>(sorted.Length);
+        foreach (ref readonly var c in sorted.AsSpan())
+        {
+            items.Add(c.ToSummary());
+        }
+
         return new ShardPage(total, items);
     }
 
@@ -107,6 +101,7 @@ internal sealed class ShardIndex
         double duration = 0;
         var activeUsers = new HashSet<string>(ReferenceEqualityComparer.Instance);
         var byClient = new Dictionary<string, (long Active, long Total)>(ReferenceEqualityComparer.Instance);
+        var moment = new Moment(now, tenant);
         foreach (var e in _entries)
         {
             if (microtenantId is not null && !string.Equals(e.MicrotenantId, microtenantId, StringComparison.Ordinal))
@@ -114,7 +109,7 @@ internal sealed class ShardIndex
                 continue;
             }
 
-            var (status, endedAt, _) = Effective(e, now, tenant);
+            var (status, endedAt, _) = moment.Effective(e);
             var isActive = status == SessionStatus.Active;
             total++;
             duration += ((isActive ? now : endedAt) - e.CreatedAt) / 1000.0;
@@ -137,9 +132,10 @@ internal sealed class ShardIndex
     public List<string> Purge(long now, long cutoff, TenantSnapshot tenant)
     {
         var purged = new List<string>();
+        var moment = new Moment(now, tenant);
         for (var i = _entries.Count - 1; i >= 0; i--)
         {
-            var (status, endedAt, _) = Effective(_entries[i], now, tenant);
+            var (status, endedAt, _) = moment.Effective(_entries[i]);
             if (status != SessionStatus.Active && endedAt < cutoff)
             {
                 purged.Add(_entries[i].SessionId);
@@ -170,6 +166,102 @@ internal sealed class ShardIndex
         }
 
         _entries.RemoveAt(last);
+    }
+
+    /// <summary>
+    /// The clock and the tenant's logout-all markers of one scan, as UTC ticks, so a session's
+    /// status takes integer arithmetic only. Computes exactly what <see cref="SessionClock.Due"/>
+    /// (with <see cref="IdleGrace"/>) and <see cref="TenantSnapshot.LoggedOutAt"/> compute on
+    /// <see cref="DateTimeOffset"/>s, which compare by UTC ticks: the same comparisons, on the same
+    /// tick values, without building and validating several DateTimeOffsets per session.
+    /// </summary>
+    private readonly struct Moment
+    {
+        private const long None = long.MinValue;
+        private static readonly long EpochTicks = DateTimeOffset.UnixEpoch.UtcTicks;
+        private static readonly long IdleGraceTicks = IdleGrace.Ticks;
+
+        private readonly long _now;
+        private readonly long _notBefore;
+        private readonly IReadOnlyDictionary<string, DateTimeOffset>? _clientNotBefore;
+
+        public Moment(long now, TenantSnapshot tenant)
+        {
+            _now = Ticks(now);
+            _notBefore = tenant.NotBefore?.UtcTicks ?? None;
+            _clientNotBefore = tenant.ClientNotBefore.Count == 0 ? null : tenant.ClientNotBefore;
+        }
+
+        public (SessionStatus Status, long EndedAt, EndReason? Reason) Effective(IndexEntry e)
+        {
+            if (e.Status != SessionStatus.Active)
+            {
+                return (e.Status, e.EndedAt, e.EndReason);
+            }
+
+            // TenantSnapshot.LoggedOutAt: the latest logout-all that covers the session.
+            var created = Ticks(e.CreatedAt);
+            var logout = None;
+            if (_notBefore != None && created < _notBefore)
+            {
+                logout = _notBefore;
+            }
+
+            if (_clientNotBefore is not null && _clientNotBefore.TryGetValue(e.ClientId, out var clientMarker))
+            {
+                var client = clientMarker.UtcTicks;
+                if (created < client && (logout == None || client < logout))
+                {
+                    logout = client;
+                }
+            }
+
+            // SessionClock.Due: the earliest ending that is due, in the same order of checks.
+            var at = None;
+            var reason = EndReason.MaxLifetime;
+            if (e.ExpiresAt != IndexEntry.NoTime)
+            {
+                var absolute = Ticks(e.ExpiresAt);
+                if (_now >= absolute)
+                {
+                    at = absolute;
+                }
+            }
+
+            if (e.IdleTimeoutSeconds > 0)
+            {
+                var idle = Ticks(e.LastActivity) + (e.IdleTimeoutSeconds * TimeSpan.TicksPerSecond);
+                if (_now >= idle + IdleGraceTicks && (at == None || idle < at))
+                {
+                    at = idle;
+                    reason = EndReason.IdleTimeout;
+                }
+            }
+
+            if (logout != None && _now >= logout && (at == None || logout < at))
+            {
+                at = logout;
+                reason = EndReason.TenantLogoutAll;
+            }
+
+            if (at == None)
+            {
+                return (SessionStatus.Active, IndexEntry.NoTime, null);
+            }
+
+            // DueEnding.Status, and DateTimeOffset.ToUnixTimeMilliseconds of the ending.
+            var status = reason == EndReason.TenantLogoutAll ? SessionStatus.Terminated : SessionStatus.Expired;
+            return (status, (at / TimeSpan.TicksPerMillisecond) - (EpochTicks / TimeSpan.TicksPerMillisecond), reason);
+        }
+
+        /// <summary>DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcTicks.</summary>
+        private static long Ticks(long ms) => (ms * TimeSpan.TicksPerMillisecond) + EpochTicks;
+    }
+
+    /// <summary>The table's order on candidates, as a struct so the heap's comparisons are direct calls.</summary>
+    private readonly struct CandidateOrder(SessionSortKey sort, bool descending) : IComparer<Candidate>
+    {
+        public int Compare(Candidate x, Candidate y) => SessionOrder.Compare(sort, descending, x.Key, y.Key);
     }
 
     /// <summary>An entry that matched, with its status as of the query.</summary>
