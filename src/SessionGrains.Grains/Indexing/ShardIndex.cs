@@ -26,6 +26,16 @@ internal sealed class ShardIndex
 
     /// <summary>A dense number per user id held, so stats count distinct users in a bit array.</summary>
     private readonly Dictionary<string, int> _userNumbers = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every entry's search text (<see cref="IndexEntry.SearchTextOf"/>) side by side, so a search
+    /// streams through one buffer; <see cref="Hot.TextStart"/> and <see cref="Hot.TextLength"/>
+    /// locate an entry's. Replaced and removed texts leave gaps, compacted once they are half.
+    /// </summary>
+    private char[] _text = new char[MinText];
+    private int _textUsed;
+    private long _textLive;
+    private const int MinText = 4096;
     private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
     private readonly StringPool _strings = new();
 
@@ -41,30 +51,97 @@ internal sealed class ShardIndex
                 return;
             }
 
+            var old = _hot[at];
             _entries[at] = IndexEntry.From(summary, _strings);
-            _hot[at] = HotOf(_entries[at]);
+            _hot[at] = HotOf(_entries[at], old);
+            CompactTextIfSparse();
             return;
         }
 
         _positions[summary.SessionId] = _entries.Count;
         _entries.Add(IndexEntry.From(summary, _strings));
-        _hot.Add(HotOf(_entries[^1]));
+        _hot.Add(HotOf(_entries[^1], null));
     }
 
-    private Hot HotOf(IndexEntry e)
+    /// <summary>Drops spare capacity (after a shard's load).</summary>
+    public void TrimExcess()
     {
-        ref var number = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_userNumbers, e.UserId, out var known);
+        _entries.TrimExcess();
+        _hot.TrimExcess();
+        CompactText(exact: true);
+    }
+
+    /// <summary>An entry's scan fields; its search text reuses <paramref name="old"/>'s when equal, else is appended.</summary>
+    private Hot HotOf(IndexEntry e, Hot? old)
+    {
+        var text = IndexEntry.SearchTextOf(e.UserEmail, e.UserId, e.IpAddress, e.SessionName, e.ApiKeyName);
+        int start;
+        if (old is { } o && _text.AsSpan(o.TextStart, o.TextLength).SequenceEqual(text))
+        {
+            start = o.TextStart;
+        }
+        else
+        {
+            if (old is { } replaced)
+            {
+                _textLive -= replaced.TextLength;
+            }
+
+            if (_textUsed + text.Length > _text.Length)
+            {
+                // Grows by a quarter: at a million sessions the buffer is tens of MB, so spare room costs.
+                Array.Resize(ref _text, Math.Max(_text.Length + (_text.Length / 4), _textUsed + text.Length));
+            }
+
+            start = _textUsed;
+            text.CopyTo(_text.AsSpan(start));
+            _textUsed += text.Length;
+            _textLive += text.Length;
+        }
+
+        return new Hot(e, UserNumber(e.UserId), start, text.Length);
+    }
+
+    private int UserNumber(string userId)
+    {
+        ref var number = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_userNumbers, userId, out var known);
         if (!known)
         {
             number = _userNumbers.Count - 1;
         }
 
-        return new Hot(e, number);
+        return number;
+    }
+
+    private void CompactTextIfSparse()
+    {
+        if (_textUsed > MinText && _textUsed > 2 * _textLive)
+        {
+            CompactText(exact: false);
+        }
+    }
+
+    /// <summary>Rewrites the search texts in entry order without gaps.</summary>
+    private void CompactText(bool exact)
+    {
+        var size = (int)Math.Max(MinText, exact ? _textLive : _textLive + (_textLive / 4));
+        var text = new char[size];
+        var used = 0;
+        foreach (ref var h in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_hot))
+        {
+            _text.AsSpan(h.TextStart, h.TextLength).CopyTo(text.AsSpan(used));
+            h.TextStart = used;
+            used += h.TextLength;
+        }
+
+        _text = text;
+        _textUsed = used;
+        _textLive = used;
     }
 
     /// <summary>A session's status, end time and reason as of <paramref name="now"/>.</summary>
     public static (SessionStatus Status, long EndedAt, EndReason? Reason) Effective(IndexEntry e, long now, TenantSnapshot tenant) =>
-        new Moment(now, tenant).Effective(new Hot(e, 0));
+        new Moment(now, tenant).Effective(new Hot(e, 0, 0, 0));
 
     /// <summary>The exact count of matches and the first Skip + Take of them in the query's order.</summary>
     public ShardPage Query(SessionQuery query, long now, TenantSnapshot tenant)
@@ -78,6 +155,7 @@ internal sealed class ShardIndex
         long total = 0;
 
         var hot = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_hot);
+        var text = _text;
         for (var i = 0; i < hot.Length; i++)
         {
             ref readonly var e = ref hot[i];
@@ -88,7 +166,7 @@ internal sealed class ShardIndex
                 || (query.IpAddress is not null && !string.Equals(_entries[i].IpAddress, query.IpAddress, StringComparison.Ordinal))
                 || e.CreatedAt < createdAfter
                 || e.CreatedAt >= createdBefore
-                || (search is not null && !e.SearchText.Contains(search, StringComparison.Ordinal)))
+                || (search is not null && text.AsSpan(e.TextStart, e.TextLength).IndexOf(search.AsSpan()) < 0))
             {
                 continue;
             }
@@ -174,15 +252,18 @@ internal sealed class ShardIndex
             _strings.Retain(_entries.SelectMany(e => new[]
             {
                 e.UserId, e.UserEmail, e.SessionName, e.ApiKeyName, e.ClientId, e.ClientType, e.IdentityProvider,
-                e.IpAddress, e.UserAgent, e.MicrotenantId, e.SearchText,
+                e.IpAddress, e.UserAgent, e.MicrotenantId,
             }));
 
             // Renumber the users still held, so numbers stay dense and forgotten ids are dropped.
             _userNumbers.Clear();
-            for (var i = 0; i < _entries.Count; i++)
+            var hot = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_hot);
+            for (var i = 0; i < hot.Length; i++)
             {
-                _hot[i] = HotOf(_entries[i]);
+                hot[i].UserNumber = UserNumber(_entries[i].UserId);
             }
+
+            CompactTextIfSparse();
         }
 
         return purged;
@@ -192,6 +273,7 @@ internal sealed class ShardIndex
     {
         var last = _entries.Count - 1;
         _positions.Remove(_entries[index].SessionId);
+        _textLive -= _hot[index].TextLength;
         if (index != last)
         {
             _entries[index] = _entries[last];
@@ -301,16 +383,17 @@ internal sealed class ShardIndex
 
     /// <summary>
     /// What a scan reads of an entry (filters, status, sort keys, stats), copied into one
-    /// contiguous array: about 130 bytes a session on top of the entry.
+    /// contiguous array: about 120 bytes a session on top of the entry, plus its search text.
     /// </summary>
-    private readonly struct Hot(IndexEntry e, int userNumber)
+    private struct Hot(IndexEntry e, int userNumber, int textStart, int textLength)
     {
         public readonly string SessionId = e.SessionId;
         public readonly string UserId = e.UserId;
         public readonly string? UserEmail = e.UserEmail;
         public readonly string ClientId = e.ClientId;
         public readonly string? MicrotenantId = e.MicrotenantId;
-        public readonly string SearchText = e.SearchText;
+        public readonly int TextLength = textLength;
+        public int TextStart = textStart;
         public readonly UInt128 IpKey = e.IpKey;
         public readonly long CreatedAt = e.CreatedAt;
         public readonly long LastActivity = e.LastActivity;
@@ -318,7 +401,7 @@ internal sealed class ShardIndex
         public readonly long EndedAt = e.EndedAt;
         public readonly EndReason? EndReason = e.EndReason;
         public readonly int IdleTimeoutSeconds = e.IdleTimeoutSeconds;
-        public readonly int UserNumber = userNumber;
+        public int UserNumber = userNumber;
         public readonly SessionKind Kind = e.Kind;
         public readonly SessionStatus Status = e.Status;
     }

@@ -19,7 +19,8 @@ public sealed class ShardIndexPurgeTests
         {
             var user = rng.Next(700);
             var created = now.AddMinutes(-rng.Next(20 * 24 * 60));
-            var ended = rng.Next(3) == 0;
+            // Most ended: a purge removes most texts, so the shard compacts its search text buffer.
+            var ended = rng.Next(5) != 0;
             var s = new SessionSummary($"s{i:D6}", $"u{user}", $"e{user}@x.test", "n", SessionKind.User, null, $"c{rng.Next(4)}", null, null,
                 "10.0.0.1", null, rng.Next(2) == 0 ? "m" : null, ended ? SessionStatus.Terminated : SessionStatus.Active, created, created,
                 null, 0, ended ? created.AddMinutes(5) : null, ended ? EndReason.UserLogout : null, 1);
@@ -42,6 +43,14 @@ public sealed class ShardIndexPurgeTests
             Assert.Equal(mine.Count, stats.Total);
             Assert.Equal(mine.Count(s => s.Status == SessionStatus.Active), stats.Active);
             Assert.Equal(mine.Where(s => s.Status == SessionStatus.Active).Select(s => s.UserId).Distinct().Count(), stats.UniqueUsers);
+        }
+
+        foreach (var search in new[] { "e12", "u4", "@x.test", "nothing" })
+        {
+            var found = index.Query(SessionQuery.Default with { Search = search, Take = 10_000 }, ms, tenant);
+            var expected = left.Where(s => $"{s.UserEmail}\n{s.UserId}\n{s.IpAddress}\n{s.SessionName}\n".Contains(search, StringComparison.Ordinal))
+                .Select(s => s.SessionId).Order(StringComparer.Ordinal);
+            Assert.Equal(expected, found.Items.Select(s => s.SessionId).Order(StringComparer.Ordinal));
         }
 
         // New sessions after a purge get numbers too.
