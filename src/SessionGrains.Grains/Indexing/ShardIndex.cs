@@ -179,7 +179,7 @@ internal sealed class ShardIndex
             }
 
             total++;
-            var key = OrderKey.Of(query.Sort, e.SessionId, e.CreatedAt, e.LastActivity, e.UserEmail, e.IpKey, e.ExpiresAt, status, endedAt, now);
+            var key = OrderKey.Of(query.Sort, e.SessionId, e.CreatedAt, e.LastActivity, e.UserEmail, e.EmailPrefix, e.IpKey, e.ExpiresAt, status, endedAt, now);
             top.Offer(new Candidate(i, status, endedAt, reason, key));
         }
 
@@ -395,6 +395,7 @@ internal sealed class ShardIndex
         public readonly int TextLength = textLength;
         public int TextStart = textStart;
         public readonly UInt128 IpKey = e.IpKey;
+        public readonly long EmailPrefix = OrderKey.EmailPrefixOf(e.UserEmail);
         public readonly long CreatedAt = e.CreatedAt;
         public readonly long LastActivity = e.LastActivity;
         public readonly long ExpiresAt = e.ExpiresAt;
