@@ -69,14 +69,24 @@ public sealed record TenantSnapshot(
     /// ended by a logout-all: the first one after its creation that covers its client, or null.
     /// Later logout-alls never move that moment (<see cref="LogoutAlls"/> is ordered by time).
     /// </summary>
-    public DateTimeOffset? LoggedOutAt(string clientId, DateTimeOffset createdAt)
+    public DateTimeOffset? LoggedOutAt(string clientId, DateTimeOffset createdAt) =>
+        LoggedOutAtTicks(clientId, createdAt.UtcTicks) is var ticks && ticks == NoLogout ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+
+    /// <summary>What <see cref="LoggedOutAtTicks"/> answers when no logout-all covers the session.</summary>
+    public const long NoLogout = long.MinValue;
+
+    /// <summary>
+    /// <see cref="LoggedOutAt"/> on UTC ticks, for scans over many sessions; <see cref="NoLogout"/>
+    /// when none covers the session.
+    /// </summary>
+    public long LoggedOutAtTicks(string clientId, long createdUtcTicks)
     {
         var markers = LogoutAlls;
         int low = 0, high = markers.Count;
         while (low < high)
         {
             var mid = (low + high) / 2;
-            if (markers[mid].NotBefore > createdAt)
+            if (markers[mid].NotBefore.UtcTicks > createdUtcTicks)
             {
                 high = mid;
             }
@@ -90,10 +100,10 @@ public sealed record TenantSnapshot(
         {
             if (markers[i].ClientId is null || markers[i].ClientId == clientId)
             {
-                return markers[i].NotBefore;
+                return markers[i].NotBefore.UtcTicks;
             }
         }
 
-        return null;
+        return NoLogout;
     }
 }

@@ -7,8 +7,9 @@ namespace SessionGrains.Grains.Indexing;
 
 /// <summary>
 /// One session in a shard's memory: the listed fields, with repeated strings interned, times as
-/// milliseconds, a numeric sort key for the IP address and the lower-cased text that searches
-/// match against. About 200 bytes plus the strings it does not share.
+/// milliseconds and a numeric sort key for the IP address. The lower-cased text that searches
+/// match against (<see cref="SearchTextOf"/>) lives in the shard's text buffer, not here.
+/// About 180 bytes plus the strings it does not share.
 /// </summary>
 internal sealed class IndexEntry
 {
@@ -25,7 +26,6 @@ internal sealed class IndexEntry
     public required string IpAddress { get; init; }
     public string? UserAgent { get; init; }
     public string? MicrotenantId { get; init; }
-    public required string SearchText { get; init; }
     public UInt128 IpKey { get; init; }
     public long CreatedAt { get; init; }
     public long LastActivity { get; init; }
@@ -62,7 +62,6 @@ internal sealed class IndexEntry
             IpAddress = strings.Intern(s.IpAddress),
             UserAgent = strings.Intern(s.UserAgent),
             MicrotenantId = strings.Intern(s.MicrotenantId),
-            SearchText = strings.Intern(SearchTextOf(email, userId, s.IpAddress, sessionName, apiKeyName)),
             IpKey = IpKeyOf(s.IpAddress),
             CreatedAt = s.CreatedAt.ToUnixTimeMilliseconds(),
             LastActivity = s.LastActivity.ToUnixTimeMilliseconds(),

@@ -37,6 +37,7 @@ internal sealed partial class SessionIndexShardGrain(
             _index.Apply(summary);
         }
 
+        _index.TrimExcess();
         LogLoaded(tenantId, shard, _index.Count);
         var every = TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds);
         this.RegisterGrainTimer(async _ => await Sweep(), every, every);

@@ -18,15 +18,48 @@ public sealed class SessionTable(IGrainFactory grains, TenantCache tenants, [Fro
         query = query with { AsOf = asOf };
         var pages = await Task.WhenAll(ShardsFor(tenantId, tenant.IndexShards, query.UserId).Select(s => s.Query(query)));
 
-        var order = new SessionOrder(query.Sort, query.Descending);
-        var ms = asOf.ToUnixTimeMilliseconds();
-        var items = pages
-            .SelectMany(p => p.Items)
-            .OrderBy(s => OrderKey.Of(query.Sort, s, ms), order)
-            .Skip(query.Skip)
-            .Take(query.Take)
-            .ToList();
-        return (pages.Sum(p => p.Total), items);
+        return (pages.Sum(p => p.Total), Merge(pages, query, asOf.ToUnixTimeMilliseconds()));
+    }
+
+    /// <summary>
+    /// Items Skip to Skip + Take of the shards' pages merged in the table's order. Each page is
+    /// already in that order (a shard sorts by the same keys) and no two sessions tie (ids break
+    /// ties), so a k-way merge gives exactly what sorting all the pages would, while computing the
+    /// sort key only of the items it passes rather than of every item of every page.
+    /// </summary>
+    private static List<SessionSummary> Merge(ShardPage[] pages, SessionQuery query, long asOf)
+    {
+        var heads = new PriorityQueue<(IReadOnlyList<SessionSummary> Items, int At), OrderKey>(
+            pages.Length, new SessionOrder(query.Sort, query.Descending));
+        foreach (var page in pages)
+        {
+            if (page.Items.Count > 0)
+            {
+                heads.Enqueue((page.Items, 0), OrderKey.Of(query.Sort, page.Items[0], asOf));
+            }
+        }
+
+        var items = new List<SessionSummary>(Math.Min(query.Take, 1024));
+        var skipped = 0;
+        while (items.Count < query.Take && heads.TryDequeue(out var head, out _))
+        {
+            if (skipped < query.Skip)
+            {
+                skipped++;
+            }
+            else
+            {
+                items.Add(head.Items[head.At]);
+            }
+
+            var next = head.At + 1;
+            if (next < head.Items.Count)
+            {
+                heads.Enqueue((head.Items, next), OrderKey.Of(query.Sort, head.Items[next], asOf));
+            }
+        }
+
+        return items;
     }
 
     /// <summary>Aggregates over the tenant's sessions, optionally of one microtenant, as of now (or <paramref name="asOf"/>).</summary>

@@ -1,0 +1,74 @@
+// The session-table benchmark: one tenant with a million sessions (see docs/benchmarks.md).
+//
+// 1. Starts the real host (SiloApp) on a fresh SQLite file, creates the tenant over HTTP, stops it.
+// 2. Bulk-inserts the sessions into the real Sessions table (valid SessionState blobs), with no
+//    index shard active, so the index the host builds on restart is the real one, from the rows.
+// 3. Restarts the host on that file and measures, over HTTP on loopback: the first query (which
+//    loads every shard), the GC heap before and after, a few hundred varied pages, stats, user
+//    logout and denylist of users with 100 sessions, and tenant logout-all.
+using System.Diagnostics;
+using System.Globalization;
+using SessionGrains.Bench.SessionTable;
+
+var options = BenchOptions.Parse(args);
+var workDir = Path.Combine(Path.GetTempPath(), "sessiongrains-bench", Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(workDir);
+var database = Path.Combine(workDir, "bench.db");
+var report = new Report(options);
+var total = Stopwatch.StartNew();
+try
+{
+    Console.WriteLine($"Session-table benchmark: {options.Sessions:N0} sessions, {options.Shards} shards, database {database}");
+
+    int shards;
+    await using (var host = await BenchHost.StartAsync(database, options.Shards))
+    {
+        shards = await host.Api.CreateTenantAsync(Seeder.TenantId, Seeder.Microtenants);
+    }
+
+    Console.WriteLine($"Tenant '{Seeder.TenantId}' created with {shards} index shards; host stopped.");
+    var seeding = Stopwatch.StartNew();
+    var seeded = Seeder.Seed(database, options.Sessions, shards, options.Seed);
+    seeding.Stop();
+    report.SeedSeconds = seeding.Elapsed.TotalSeconds;
+    report.DatabaseBytes = new FileInfo(database).Length;
+    Console.WriteLine($"Seeded {options.Sessions:N0} rows in {seeding.Elapsed.TotalSeconds:F1} s ({report.DatabaseBytes / 1e6:F0} MB).");
+
+    await using (var host = await BenchHost.StartAsync(database, options.Shards))
+    {
+        await new Measurements(host, seeded, options, report).RunAsync();
+    }
+
+    report.TotalSeconds = total.Elapsed.TotalSeconds;
+    var markdown = report.ToMarkdown();
+    Console.WriteLine();
+    Console.WriteLine(markdown);
+    if (options.Output is { } output)
+    {
+        await File.WriteAllTextAsync(output, markdown);
+        Console.WriteLine($"Written to {output}");
+    }
+
+    return report.AllMet ? 0 : 2;
+}
+finally
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    if (!options.KeepDatabase)
+    {
+        try
+        {
+            Directory.Delete(workDir, recursive: true);
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"Could not delete {workDir}: {ex.Message}");
+        }
+    }
+    else
+    {
+        Console.WriteLine($"Database kept: {database}");
+    }
+
+    Console.WriteLine($"Total time {total.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s.");
+}

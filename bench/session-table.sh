@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The session-table benchmark (docs/benchmarks.md): one tenant with 1,000,000 sessions.
+# Builds Release and runs bench/SessionTable against a temporary SQLite database, with the host
+# in-process on 127.0.0.1 only. Extra arguments go to the benchmark, e.g.
+#   bench/session-table.sh --sessions 100000 --queries 100
+#   bench/session-table.sh --shards 16 --output /tmp/session-table.md
+# Bounded: the run is killed after BENCH_TIMEOUT seconds (default 1800).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet build bench/SessionTable/SessionTable.csproj -c Release -nologo -v quiet
+echo "machine: $(nproc) cores; $(free -h | awk '/^Mem:/ {print $2" RAM, "$7" available"}'); $(dotnet --version) SDK"
+exec timeout --signal=INT --kill-after=30 "${BENCH_TIMEOUT:-1800}" \
+  dotnet bench/SessionTable/bin/Release/net10.0/SessionTable.dll "$@"
