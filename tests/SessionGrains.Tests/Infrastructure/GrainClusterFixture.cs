@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 using SessionGrains.Grains;
 using SessionGrains.Silo.Storage;
@@ -33,6 +34,10 @@ public class GrainClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
+
+            // Random placement, so grains really spread over both silos: Orleans' default prefers
+            // the caller's silo, and tests of "any silo" must not depend on where that lands.
+            silo.Services.AddSingleton<PlacementStrategy, RandomPlacement>();
             silo.AddSessionGrainsState(sqlite, connectionString);
             silo.AddSessionGrains();
         });
