@@ -34,6 +34,9 @@ internal sealed partial class SessionGrain(
 
     private IGrainTimer? _activityFlush;
 
+    /// <summary>Last activity in memory is newer than the stored one.</summary>
+    private bool _activityDirty;
+
     private SessionState S => state.State;
 
     private (string TenantId, string SessionId) Key => GrainKeys.Split(this.GetPrimaryKeyString());
@@ -175,7 +178,8 @@ internal sealed partial class SessionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_activityFlush is not null && S.Opened && S.Status == SessionStatus.Active)
+        CancelActivityFlush();
+        if (_activityDirty && S.Opened && S.Status == SessionStatus.Active)
         {
             await WriteAsync();
         }
@@ -246,6 +250,7 @@ internal sealed partial class SessionGrain(
         try
         {
             await state.WriteStateAsync();
+            _activityDirty = false;
         }
         catch
         {
@@ -284,6 +289,7 @@ internal sealed partial class SessionGrain(
     private void Touch()
     {
         S.LastActivity = time.GetUtcNow();
+        _activityDirty = true;
         _activityFlush ??= this.RegisterGrainTimer(
             FlushActivityAsync, ActivityFlushDelay + TimeSpan.FromMilliseconds(Random.Shared.Next(ActivityFlushJitterMs)), Timeout.InfiniteTimeSpan);
     }
@@ -291,9 +297,18 @@ internal sealed partial class SessionGrain(
     private async Task FlushActivityAsync(CancellationToken cancellationToken)
     {
         CancelActivityFlush();
-        if (S.Status == SessionStatus.Active)
+        if (!_activityDirty || S.Status != SessionStatus.Active)
+        {
+            return;
+        }
+
+        try
         {
             await WriteAsync();
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // The silo is stopping: the deactivation that follows writes the activity instead.
         }
     }
 

@@ -72,6 +72,29 @@ public sealed class DurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task Activity_held_in_memory_is_written_when_the_silo_stops_gracefully()
+    {
+        var settings = Fresh();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        string sessionId;
+        await using (var first = await TestSilo.StartAsync(settings, time))
+        {
+            await first.Api.CreateTenantAsync(Tenant);
+            var service = (await first.Api.CreateKeyAsync(Tenant, "service")).Key;
+            var session = await first.Api.SignInAsync(Tenant, service, "ada");
+            sessionId = session.Str("sessionId");
+            time.Advance(TimeSpan.FromSeconds(100));
+            await first.Api.ValidateAsync(Tenant, service, session.Str("token"));
+            await first.StopAsync();
+        }
+
+        await using var second = await TestSilo.StartAsync(settings, time);
+        var details = (await second.Api.GetAsync($"/api/v1/tenants/{Tenant}/sessions/{sessionId}", second.Api.OperatorKey))
+            .Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(time.GetUtcNow(), DateTimeOffset.Parse(details.Str("lastActivity"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Everything_survives_a_killed_silo()
     {
         var settings = Fresh();
