@@ -63,10 +63,9 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
         var ct = timeout.Token;
         var cs = await server.CreateDatabaseAsync(ct);
 
-        await using var a = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
-        await using var b = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
-        await a.WaitForActiveSilosAsync(2, ct);
-        await b.WaitForActiveSilosAsync(2, ct);
+        var (a, b) = await StartTwoSilosAsync(cs, ct);
+        await using var _a = a;
+        await using var _b = b;
         Assert.Equal($"{Active},{Active}", await SiloStatusesAsync(cs, ct));
 
         var serviceKey = await CreateTenantAndServiceKeyAsync(a, ct);
@@ -96,10 +95,9 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ct = timeout.Token;
         var cs = await server.CreateDatabaseAsync(ct);
-        await using var a = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
-        await using var b = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
-        await a.WaitForActiveSilosAsync(2, ct);
-        await b.WaitForActiveSilosAsync(2, ct);
+        var (a, b) = await StartTwoSilosAsync(cs, ct);
+        await using var _a = a;
+        await using var _b = b;
         var serviceKey = await CreateTenantAndServiceKeyAsync(a, ct);
         PostgresSilo[] silos = [a, b];
 
@@ -151,6 +149,16 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
             Assert.Equal(0, stats.GetProperty("active").GetInt64());
             Assert.Equal(24, stats.GetProperty("total").GetInt64());
         }
+    }
+
+    /// <summary>Two silos of one cluster on one database, each seeing the other as active.</summary>
+    private async Task<(PostgresSilo A, PostgresSilo B)> StartTwoSilosAsync(string cs, CancellationToken ct)
+    {
+        var a = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
+        var b = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
+        await a.WaitForActiveSilosAsync(2, ct);
+        await b.WaitForActiveSilosAsync(2, ct);
+        return (a, b);
     }
 
     // Orleans' SiloStatus values as the membership table stores them.
