@@ -13,14 +13,21 @@ public interface ISessionGrain : IGrainWithStringKey
     /// </summary>
     Task<SessionTokens> Open(SessionOpening opening);
 
-    /// <summary>Checks an access token's hash; a success counts as activity.</summary>
-    Task<ValidationResult> Validate(byte[] tokenHash);
+    /// <summary>
+    /// Checks an access token's hash; a success counts as activity. With
+    /// <paramref name="microtenantId"/> (a caller scoped to one microtenant), a session of another
+    /// microtenant is unknown to the caller and untouched.
+    /// </summary>
+    Task<ValidationResult> Validate(byte[] tokenHash, string? microtenantId = null);
 
-    /// <summary>Rotates the tokens for a refresh token's hash, detecting reuse.</summary>
-    Task<RefreshResult> Refresh(byte[] refreshTokenHash);
+    /// <summary>Rotates the tokens for a refresh token's hash, detecting reuse; scoped like <see cref="Validate"/>.</summary>
+    Task<RefreshResult> Refresh(byte[] refreshTokenHash, string? microtenantId = null);
 
-    /// <summary>Ends the session with <see cref="EndReason.UserLogout"/> when the hash is its access token's.</summary>
-    Task<bool> Logout(byte[] tokenHash);
+    /// <summary>
+    /// Ends the session with <see cref="EndReason.UserLogout"/> when the hash is its access
+    /// token's; scoped like <see cref="Validate"/>.
+    /// </summary>
+    Task<bool> Logout(byte[] tokenHash, string? microtenantId = null);
 
     /// <summary>
     /// Ends the session for the given reason. With <paramref name="microtenantId"/>, only a

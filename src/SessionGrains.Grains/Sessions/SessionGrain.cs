@@ -62,9 +62,9 @@ internal sealed partial class SessionGrain(
         return tokens;
     }
 
-    public async Task<ValidationResult> Validate(byte[] tokenHash)
+    public async Task<ValidationResult> Validate(byte[] tokenHash, string? microtenantId = null)
     {
-        if (!S.Opened || !Secrets.HashesEqual(tokenHash, S.TokenHash))
+        if (!S.Opened || !InScope(microtenantId) || !Secrets.HashesEqual(tokenHash, S.TokenHash))
         {
             return ValidationResult.Inactive(InactiveReason.Unknown);
         }
@@ -80,9 +80,9 @@ internal sealed partial class SessionGrain(
             S.SignIn.ClientId, S.SignIn.ClaimsJson, S.ExpiresAt, IdleExpiresAt());
     }
 
-    public async Task<RefreshResult> Refresh(byte[] refreshTokenHash)
+    public async Task<RefreshResult> Refresh(byte[] refreshTokenHash, string? microtenantId = null)
     {
-        if (!S.Opened || !await IsActiveAsync())
+        if (!S.Opened || !InScope(microtenantId) || !await IsActiveAsync())
         {
             return new RefreshResult(null, RefreshError.InvalidRefreshToken);
         }
@@ -120,9 +120,9 @@ internal sealed partial class SessionGrain(
         return new RefreshResult(tokens, null);
     }
 
-    public async Task<bool> Logout(byte[] tokenHash)
+    public async Task<bool> Logout(byte[] tokenHash, string? microtenantId = null)
     {
-        if (!S.Opened || !Secrets.HashesEqual(tokenHash, S.TokenHash) || !await IsActiveAsync())
+        if (!S.Opened || !InScope(microtenantId) || !Secrets.HashesEqual(tokenHash, S.TokenHash) || !await IsActiveAsync())
         {
             return false;
         }
@@ -138,7 +138,7 @@ internal sealed partial class SessionGrain(
             return EndOutcome.NotFound;
         }
 
-        if (microtenantId is not null && S.SignIn.MicrotenantId != microtenantId)
+        if (!InScope(microtenantId))
         {
             return EndOutcome.Forbidden;
         }
@@ -184,6 +184,9 @@ internal sealed partial class SessionGrain(
             await WriteAsync();
         }
     }
+
+    /// <summary>True for an unscoped caller, or one scoped to this session's microtenant.</summary>
+    private bool InScope(string? microtenantId) => microtenantId is null || S.SignIn.MicrotenantId == microtenantId;
 
     /// <summary>New access and refresh tokens; only their hashes are kept.</summary>
     private SessionTokens IssueTokens()

@@ -220,6 +220,28 @@ public sealed class SessionLifecycleApiTests(SiloFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_service_key_of_a_microtenant_works_inside_it_only()
+    {
+        (await Api.PostAsync($"/api/v1/tenants/{_tenant}/microtenants", _admin, new { microtenantId = "emea", name = "EMEA" })).Expect(HttpStatusCode.Created);
+        var scoped = (await Api.CreateKeyAsync(_tenant, "service", "emea")).Key;
+        var outside = await Api.SignInAsync(_tenant, _service, "grace");
+
+        var inside = await Api.SignInAsync(_tenant, scoped, "ada");
+        (await Api.PostAsync(Sessions, scoped, new { userId = "ada", clientId = "portal", ipAddress = "10.0.0.1", microtenantId = "apac" }))
+            .ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+
+        var mine = await Api.ValidateAsync(_tenant, scoped, inside.Str("token"));
+        Assert.Equal("emea", mine.Str("microtenantId"));
+        var theirs = await Api.ValidateAsync(_tenant, scoped, outside.Str("token"));
+        Assert.Equal("unknown", theirs.Str("reason"));
+        (await Api.PostAsync($"{Sessions}/refresh", scoped, new { refreshToken = outside.Str("refreshToken") }))
+            .ExpectProblem(HttpStatusCode.Unauthorized, "invalid_refresh_token");
+        (await Api.PostAsync($"{Sessions}/logout", scoped, new { token = outside.Str("token") })).Expect(HttpStatusCode.NoContent);
+        Assert.True((await ValidateAsync(outside.Str("token")))["active"]!.GetValue<bool>());
+        Assert.True((await ValidateAsync(inside.Str("token")))["active"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Keys_are_listed_without_secrets()
     {
         var (keyId, key) = await Api.CreateKeyAsync(_tenant, "auditor");

@@ -28,13 +28,24 @@ public static class SessionLifecycleEndpoints
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(string tenantId, CreateSessionRequest body, TenantCache tenants, IGrainFactory grains)
+    private static async Task<IResult> CreateAsync(string tenantId, CreateSessionRequest body, HttpContext http, TenantCache tenants, IGrainFactory grains)
     {
         var validator = new Validator();
         var signIn = ReadSignIn(body, validator);
         if (signIn is null)
         {
             return validator.Problem();
+        }
+
+        // A key scoped to a microtenant signs in to that microtenant only.
+        if (http.GetCaller().MicrotenantId is { } scope)
+        {
+            if (signIn.MicrotenantId is not null && signIn.MicrotenantId != scope)
+            {
+                return ApiProblem.Forbidden();
+            }
+
+            signIn = signIn with { MicrotenantId = scope };
         }
 
         var tenant = await tenants.GetAsync(tenantId);
@@ -55,7 +66,7 @@ public static class SessionLifecycleEndpoints
         };
     }
 
-    private static async Task<IResult> ValidateAsync(string tenantId, TokenRequest body, IGrainFactory grains)
+    private static async Task<IResult> ValidateAsync(string tenantId, TokenRequest body, HttpContext http, IGrainFactory grains)
     {
         if (body.Token is null)
         {
@@ -67,7 +78,7 @@ public static class SessionLifecycleEndpoints
             return Results.Ok(new InactiveTokenDto(false, InactiveReason.Unknown.Name()));
         }
 
-        var result = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, token.Id)).Validate(token.Hash());
+        var result = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, token.Id)).Validate(token.Hash(), http.GetCaller().MicrotenantId);
         return result.Active
             ? Results.Ok(new ActiveTokenDto(
                 true, result.SessionId!, result.UserId!, result.UserEmail, result.MicrotenantId, result.ClientId!,
@@ -75,7 +86,7 @@ public static class SessionLifecycleEndpoints
             : Results.Ok(new InactiveTokenDto(false, result.Reason!.Value.Name()));
     }
 
-    private static async Task<IResult> RefreshAsync(string tenantId, RefreshRequest body, IGrainFactory grains)
+    private static async Task<IResult> RefreshAsync(string tenantId, RefreshRequest body, HttpContext http, IGrainFactory grains)
     {
         if (body.RefreshToken is null)
         {
@@ -87,7 +98,7 @@ public static class SessionLifecycleEndpoints
             return InvalidRefreshToken();
         }
 
-        var result = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, token.Id)).Refresh(token.Hash());
+        var result = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, token.Id)).Refresh(token.Hash(), http.GetCaller().MicrotenantId);
         return result switch
         {
             { Tokens: { } tokens } => Results.Ok(TokensDto.From(tokens)),
@@ -98,7 +109,7 @@ public static class SessionLifecycleEndpoints
         };
     }
 
-    private static async Task<IResult> LogoutAsync(string tenantId, TokenRequest body, IGrainFactory grains)
+    private static async Task<IResult> LogoutAsync(string tenantId, TokenRequest body, HttpContext http, IGrainFactory grains)
     {
         if (body.Token is null)
         {
@@ -108,7 +119,7 @@ public static class SessionLifecycleEndpoints
         // Like RFC 7009 revocation: an unknown or ended token is not an error, the outcome is the same.
         if (BearerSecret.TryParse(body.Token, SecretKind.AccessToken, out var token) && token.TenantId == tenantId)
         {
-            await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, token.Id)).Logout(token.Hash());
+            await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, token.Id)).Logout(token.Hash(), http.GetCaller().MicrotenantId);
         }
 
         return Results.NoContent();
