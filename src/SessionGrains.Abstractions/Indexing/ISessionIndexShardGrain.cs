@@ -20,6 +20,9 @@ public interface ISessionIndexShardGrain : IGrainWithStringKey
     /// </summary>
     Task<SessionStats> Stats(string? microtenantId, DateTimeOffset asOf);
 
+    /// <summary>How many sessions the shard holds (any status); activating it loads them.</summary>
+    Task<int> Count();
+
     /// <summary>
     /// Purges sessions that ended longer ago than the retention period, from memory and from
     /// storage; returns how many. Runs on a timer too.

@@ -49,6 +49,8 @@ internal sealed partial class SessionIndexShardGrain(
         return Task.CompletedTask;
     }
 
+    public Task<int> Count() => Task.FromResult(_index.Count);
+
     public async Task<ShardPage> Query(SessionQuery query)
     {
         var tenant = await tenants.GetAsync(Key.TenantId);

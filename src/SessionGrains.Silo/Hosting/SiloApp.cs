@@ -60,8 +60,10 @@ public static class SiloApp
         configure?.Invoke(builder);
         builder.UseOrleans(silo => silo.UseSessionGrainsStorage(options, storage).AddSessionGrains());
 
-        // Registered after the silo, so it starts once grains can be called.
+        // Registered after the silo, so they start once grains can be called.
         builder.Services.AddHostedService<OperatorKeyBootstrap>();
+        builder.Services.AddSingleton<SessionTableWarmup>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SessionTableWarmup>());
 
         var app = builder.Build();
         app.UseApiProblems();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using SessionGrains.Tests.Infrastructure;
 
@@ -68,6 +69,10 @@ public sealed class DurabilityTests : IDisposable
         }
 
         await using var second = await TestSilo.StartAsync(settings);
+
+        // The restarted silo loads the session table by itself, before anyone asks for it.
+        var warmup = second.Services.GetRequiredService<SessionGrains.Silo.Hosting.SessionTableWarmup>();
+        Assert.Equal(3, await warmup.Completed.WaitAsync(TimeSpan.FromSeconds(30)));
         await AssertSurvivedAsync(second.Api, world);
     }
 

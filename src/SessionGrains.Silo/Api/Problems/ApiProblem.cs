@@ -45,6 +45,7 @@ public static class ApiProblem
         413 => "payload_too_large",
         415 => "unsupported_media_type",
         431 => "headers_too_large",
+        503 => "unavailable",
         _ when status >= 500 => "internal_error",
         _ => "error",
     };

@@ -36,7 +36,12 @@ public static class ErrorHandling
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                _ when IsTransient(ex) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
             ExceptionHandler = WriteExceptionAsync,
         });
         app.UseStatusCodePages();
@@ -51,10 +56,16 @@ public static class ErrorHandling
             BadHttpRequestException { StatusCode: 413 } => (413, "payload_too_large", "Payload too large", "The request body is over the size limit."),
             BadHttpRequestException { InnerException: JsonException json } => (400, "malformed_json", "Malformed JSON", Describe(json)),
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 400 ? "bad_request" : ApiProblem.CodeFor(bad.StatusCode), "Bad request", bad.Message),
+            _ when IsTransient(error) => (503, "unavailable", "Service unavailable",
+                "The cluster did not answer in time (a silo may be starting, stopping or loading); retry shortly."),
             _ => (500, "internal_error", "Internal error", "The server failed to answer this request."),
         };
 
         context.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "2";
+        }
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {
@@ -69,6 +80,13 @@ public static class ErrorHandling
             },
         });
     }
+
+    /// <summary>
+    /// Failures of the cluster rather than of the request: a call that timed out (a shard still
+    /// loading its rows after a restart) or a silo that left. The client can retry; it is not a 500.
+    /// </summary>
+    private static bool IsTransient(Exception? error) =>
+        error is TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException;
 
     /// <summary>Where the JSON went wrong, without echoing the input back.</summary>
     private static string Describe(JsonException json) =>
