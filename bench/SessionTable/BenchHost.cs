@@ -65,6 +65,9 @@ public sealed class BenchHost : IAsyncDisposable
             $"--SessionGrains:Cluster:SiloPort={FreePort()}",
             $"--SessionGrains:Cluster:GatewayPort={FreePort()}",
             $"--SessionGrains:Index:ShardsPerTenant={shardsPerTenant}",
+
+            // The benchmark loads the shards itself, between two heap measurements.
+            "--SessionGrains:Index:WarmUpOnStart=false",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
         ];

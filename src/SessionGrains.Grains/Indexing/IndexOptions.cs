@@ -15,6 +15,9 @@ public sealed class IndexOptions
     /// <summary>How often a shard sweeps its entries (expiry, purge), in seconds.</summary>
     public double SweepIntervalSeconds { get; set; } = 60;
 
+    /// <summary>Load every tenant's shards in the background when a silo starts.</summary>
+    public bool WarmUpOnStart { get; set; } = true;
+
     /// <summary>The retention as a time span.</summary>
     public TimeSpan Retention => TimeSpan.FromDays(RetentionDays);
 }

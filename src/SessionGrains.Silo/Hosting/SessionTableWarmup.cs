@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using SessionGrains.Grains.Indexing;
 using SessionGrains.Indexing;
 using SessionGrains.Tenants;
 
@@ -8,7 +10,7 @@ namespace SessionGrains.Silo.Hosting;
 /// the first administrator to open a large tenant after a restart does not wait for (or time out
 /// on) shards reading their rows. Idempotent across silos: a shard that is active stays put.
 /// </summary>
-internal sealed partial class SessionTableWarmup(IGrainFactory grains, ILogger<SessionTableWarmup> logger) : BackgroundService
+internal sealed partial class SessionTableWarmup(IGrainFactory grains, IOptions<IndexOptions> options, ILogger<SessionTableWarmup> logger) : BackgroundService
 {
     private readonly TaskCompletionSource<long> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -17,6 +19,12 @@ internal sealed partial class SessionTableWarmup(IGrainFactory grains, ILogger<S
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.WarmUpOnStart)
+        {
+            _completed.TrySetResult(0);
+            return;
+        }
+
         try
         {
             long sessions = 0;
