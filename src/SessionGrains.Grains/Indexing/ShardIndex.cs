@@ -144,10 +144,6 @@ internal sealed class ShardIndex
         _textLive = used;
     }
 
-    /// <summary>A session's status, end time and reason as of <paramref name="now"/>.</summary>
-    public static (SessionStatus Status, long EndedAt, EndReason? Reason) Effective(IndexEntry e, long now, TenantSnapshot tenant) =>
-        new Moment(now, tenant).Effective(new Hot(e, 0, 0, 0));
-
     /// <summary>The exact count of matches and the first Skip + Take of them in the query's order.</summary>
     public ShardPage Query(SessionQuery query, long now, TenantSnapshot tenant)
     {
