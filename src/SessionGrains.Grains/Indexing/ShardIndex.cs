@@ -333,8 +333,7 @@ internal sealed class ShardIndex
                 return (SessionStatus.Active, IndexEntry.NoTime, null);
             }
 
-            var status = new DueEnding(default, reason).Status;
-            return (status, (at - EpochTicks) / TimeSpan.TicksPerMillisecond, reason);
+            return (DueEnding.StatusOf(reason), (at - EpochTicks) / TimeSpan.TicksPerMillisecond, reason);
         }
 
         /// <summary>DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcTicks.</summary>

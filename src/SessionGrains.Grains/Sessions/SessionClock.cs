@@ -6,7 +6,11 @@ namespace SessionGrains.Grains.Sessions;
 public readonly record struct DueEnding(DateTimeOffset At, EndReason Reason)
 {
     /// <summary>Expiry shows as expired; a tenant-wide logout as terminated.</summary>
-    public SessionStatus Status => Reason == EndReason.TenantLogoutAll ? SessionStatus.Terminated : SessionStatus.Expired;
+    public SessionStatus Status => StatusOf(Reason);
+
+    /// <summary>The status an ending for <paramref name="reason"/> leaves a session in.</summary>
+    public static SessionStatus StatusOf(EndReason reason) =>
+        reason == EndReason.TenantLogoutAll ? SessionStatus.Terminated : SessionStatus.Expired;
 }
 
 /// <summary>

@@ -63,9 +63,8 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
         var ct = timeout.Token;
         var cs = await server.CreateDatabaseAsync(ct);
 
-        var (a, b) = await StartTwoSilosAsync(cs, ct);
-        await using var _a = a;
-        await using var _b = b;
+        await using var silos = await StartTwoSilosAsync(cs, ct);
+        var (a, b) = (silos.A, silos.B);
         Assert.Equal($"{Active},{Active}", await SiloStatusesAsync(cs, ct));
 
         var serviceKey = await CreateTenantAndServiceKeyAsync(a, ct);
@@ -95,9 +94,8 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ct = timeout.Token;
         var cs = await server.CreateDatabaseAsync(ct);
-        var (a, b) = await StartTwoSilosAsync(cs, ct);
-        await using var _a = a;
-        await using var _b = b;
+        await using var cluster = await StartTwoSilosAsync(cs, ct);
+        var (a, b) = (cluster.A, cluster.B);
         var serviceKey = await CreateTenantAndServiceKeyAsync(a, ct);
         PostgresSilo[] silos = [a, b];
 
@@ -152,13 +150,23 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
     }
 
     /// <summary>Two silos of one cluster on one database, each seeing the other as active.</summary>
-    private async Task<(PostgresSilo A, PostgresSilo B)> StartTwoSilosAsync(string cs, CancellationToken ct)
+    private async Task<TwoSilos> StartTwoSilosAsync(string cs, CancellationToken ct)
     {
-        var a = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
-        var b = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct);
-        await a.WaitForActiveSilosAsync(2, ct);
-        await b.WaitForActiveSilosAsync(2, ct);
-        return (a, b);
+        var silos = new TwoSilos(
+            await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct),
+            await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct));
+        await silos.A.WaitForActiveSilosAsync(2, ct);
+        await silos.B.WaitForActiveSilosAsync(2, ct);
+        return silos;
+    }
+
+    private sealed record TwoSilos(PostgresSilo A, PostgresSilo B) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await A.DisposeAsync();
+            await B.DisposeAsync();
+        }
     }
 
     // Orleans' SiloStatus values as the membership table stores them.

@@ -54,12 +54,10 @@ public static class AccessFilters
     public static TBuilder RequireTenantRole<TBuilder>(this TBuilder builder, params ApiKeyRole[] roles) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
-            var tenantId = context.HttpContext.Request.RouteValues["tenantId"] as string;
-            if (tenantId is null || !Grains.Identifier.IsValid(tenantId))
+            var tenantId = context.HttpContext.Request.RouteValues["tenantId"] as string ?? "";
+            if (Validator.CheckIdentifier("tenantId", tenantId) is { } invalid)
             {
-                var validator = new Validator();
-                validator.Identifier("tenantId", tenantId ?? "");
-                return validator.Problem();
+                return invalid;
             }
 
             return context.HttpContext.GetCaller().May(tenantId, roles) ? await next(context) : ApiProblem.Forbidden();

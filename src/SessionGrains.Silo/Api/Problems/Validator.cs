@@ -91,6 +91,22 @@ public sealed class Validator
         }
     }
 
+    /// <summary>A 400 when <paramref name="value"/> is not a valid identifier (a route value, say), else null.</summary>
+    public static IResult? CheckIdentifier(string field, string? value)
+    {
+        var validator = new Validator();
+        validator.Identifier(field, value);
+        return validator.IsValid ? null : validator.Problem();
+    }
+
+    /// <summary>A 400 naming one missing field.</summary>
+    public static IResult Missing(string field)
+    {
+        var validator = new Validator();
+        validator.Add(field, "is required.");
+        return validator.Problem();
+    }
+
     /// <summary>The 400 problem for the errors found.</summary>
     public IResult Problem() => ApiProblem.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 }

@@ -90,7 +90,7 @@ public static class SessionAdminEndpoints
 
     private static async Task<IResult> GetAsync(string tenantId, string sessionId, HttpContext http, IGrainFactory grains, [FromKeyedServices(Clock.Key)] TimeProvider time)
     {
-        if (InvalidSessionId(sessionId) is { } invalid)
+        if (Validator.CheckIdentifier("sessionId", sessionId) is { } invalid)
         {
             return invalid;
         }
@@ -106,7 +106,7 @@ public static class SessionAdminEndpoints
 
     private static async Task<IResult> TerminateAsync(string tenantId, string sessionId, HttpContext http, IGrainFactory grains)
     {
-        if (InvalidSessionId(sessionId) is { } invalid)
+        if (Validator.CheckIdentifier("sessionId", sessionId) is { } invalid)
         {
             return invalid;
         }
@@ -176,13 +176,6 @@ public static class SessionAdminEndpoints
 
     /// <summary>The microtenant a scoped key is limited to, or null for tenant-wide keys and the operator.</summary>
     internal static string? Scope(HttpContext http) => http.GetCaller().MicrotenantId;
-
-    private static IResult? InvalidSessionId(string sessionId)
-    {
-        var validator = new Validator();
-        validator.Identifier("sessionId", sessionId);
-        return validator.IsValid ? null : validator.Problem();
-    }
 
     private static IResult SessionNotFound(string sessionId) => ApiProblem.Of(
         StatusCodes.Status404NotFound, "session_not_found", "Session not found", $"There is no session '{sessionId}'.");

@@ -70,7 +70,7 @@ public static class SessionLifecycleEndpoints
     {
         if (body.Token is null)
         {
-            return Required("token");
+            return Validator.Missing("token");
         }
 
         if (!BearerSecret.TryParse(body.Token, SecretKind.AccessToken, out var token) || token.TenantId != tenantId)
@@ -90,7 +90,7 @@ public static class SessionLifecycleEndpoints
     {
         if (body.RefreshToken is null)
         {
-            return Required("refreshToken");
+            return Validator.Missing("refreshToken");
         }
 
         if (!BearerSecret.TryParse(body.RefreshToken, SecretKind.RefreshToken, out var token) || token.TenantId != tenantId)
@@ -113,7 +113,7 @@ public static class SessionLifecycleEndpoints
     {
         if (body.Token is null)
         {
-            return Required("token");
+            return Validator.Missing("token");
         }
 
         // Like RFC 7009 revocation: an unknown or ended token is not an error, the outcome is the same.
@@ -123,13 +123,6 @@ public static class SessionLifecycleEndpoints
         }
 
         return Results.NoContent();
-    }
-
-    private static IResult Required(string field)
-    {
-        var validator = new Validator();
-        validator.Add(field, "is required.");
-        return validator.Problem();
     }
 
     private static IResult InvalidRefreshToken() => ApiProblem.Of(

@@ -78,11 +78,9 @@ public static class ApiKeyEndpoints
 
     private static async Task<IResult> DeleteAsync(string tenantId, string keyId, IGrainFactory grains)
     {
-        var validator = new Validator();
-        validator.Identifier("keyId", keyId);
-        if (!validator.IsValid)
+        if (Validator.CheckIdentifier("keyId", keyId) is { } invalid)
         {
-            return validator.Problem();
+            return invalid;
         }
 
         return await grains.GetGrain<ITenantGrain>(tenantId).DeleteApiKey(keyId)

@@ -33,13 +33,13 @@ public static class UserEndpoints
 
     private static Task<IResult> UserSessionsAsync(
         string tenantId, string userId, HttpContext http, SessionTable table, [FromKeyedServices(Clock.Key)] TimeProvider time) =>
-        InvalidUserId(userId) is { } invalid
+        Validator.CheckIdentifier("userId", userId) is { } invalid
             ? Task.FromResult(invalid)
             : SessionAdminEndpoints.ListAsync(tenantId, http, table, time, userId);
 
     private static async Task<IResult> LogoutAsync(string tenantId, string userId, HttpContext http, IGrainFactory grains, SessionTable table)
     {
-        if (InvalidUserId(userId) is { } invalid)
+        if (Validator.CheckIdentifier("userId", userId) is { } invalid)
         {
             return invalid;
         }
@@ -75,7 +75,7 @@ public static class UserEndpoints
 
     private static async Task<IResult> RemoveAsync(string tenantId, string userId, IGrainFactory grains)
     {
-        if (InvalidUserId(userId) is { } invalid)
+        if (Validator.CheckIdentifier("userId", userId) is { } invalid)
         {
             return invalid;
         }
@@ -96,12 +96,5 @@ public static class UserEndpoints
 
         var entries = await grains.GetGrain<ITenantDenylistGrain>(tenantId).List();
         return Results.Ok(paging.Of(entries.Select(DenylistEntryDto.From).ToList()));
-    }
-
-    private static IResult? InvalidUserId(string userId)
-    {
-        var validator = new Validator();
-        validator.Identifier("userId", userId);
-        return validator.IsValid ? null : validator.Problem();
     }
 }
