@@ -64,10 +64,10 @@ public sealed class BenchHost : IAsyncDisposable
             $"--SessionGrains:Storage:ConnectionString=Data Source={database}",
             $"--SessionGrains:Cluster:SiloPort={FreePort()}",
             $"--SessionGrains:Cluster:GatewayPort={FreePort()}",
-            $"--SessionGrains:Index:ShardsPerTenant={shardsPerTenant}",
+            $"--SessionGrains:SessionTable:ShardsPerTenant={shardsPerTenant}",
 
             // The benchmark loads the shards itself, between two heap measurements.
-            "--SessionGrains:Index:WarmUpOnStart=false",
+            "--SessionGrains:SessionTable:WarmUpOnStart=false",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
         ];

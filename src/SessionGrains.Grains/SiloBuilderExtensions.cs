@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime.Placement;
 using Orleans.Runtime.Hosting;
 using SessionGrains.Grains.Caching;
-using SessionGrains.Grains.Indexing;
+using SessionGrains.Grains.SessionTable;
 using SessionGrains.Grains.Sessions;
 
 namespace SessionGrains.Grains;
@@ -18,9 +18,11 @@ public static class SiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddSessionGrains(this ISiloBuilder silo)
     {
-        silo.Services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.Section);
-        silo.Services.AddSingleton<SessionTable>();
-        silo.Services.AddGrainStorage(StorageNames.Sessions, (services, _) => ActivatorUtilities.CreateInstance<SessionGrainStorage>(services));
+        silo.Services.AddOptions<SessionTableOptions>()
+            .BindConfiguration(SessionTableOptions.AliasSection)
+            .BindConfiguration(SessionTableOptions.Section);
+        silo.Services.AddSingleton<SessionTableReader>();
+        silo.Services.AddGrainStorage(StorageNames.SessionTable, (services, _) => ActivatorUtilities.CreateInstance<SessionGrainStorage>(services));
         silo.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         silo.Services.AddSingleton<TenantCache>();
         silo.Services.AddSingleton<TenantBroadcast>();

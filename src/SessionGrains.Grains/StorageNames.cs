@@ -10,5 +10,5 @@ public static class StorageNames
     /// The session table: session grains' state, one row per session with the listed columns
     /// beside the full state, which the index shards load (see <c>ISessionRowStore</c>).
     /// </summary>
-    public const string Sessions = "sessions";
+    public const string SessionTable = "sessionTable";
 }

@@ -1,4 +1,4 @@
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 
 namespace SessionGrains.Sessions;
 
@@ -8,7 +8,7 @@ namespace SessionGrains.Sessions;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SessionDetails(
-    [property: Id(0)] SessionSummary Summary,
+    [property: Id(0)] SessionRow Row,
     [property: Id(1)] DeviceInfo? Device,
     [property: Id(2)] string? ClaimsJson,
     [property: Id(3)] DateTimeOffset? LastRefreshAt,

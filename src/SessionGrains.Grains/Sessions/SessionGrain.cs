@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Users;
 
@@ -11,7 +11,7 @@ namespace SessionGrains.Grains.Sessions;
 /// <inheritdoc cref="ISessionGrain"/>
 [CollectionAgeLimit(Minutes = 5)]
 internal sealed partial class SessionGrain(
-    [PersistentState("session", StorageNames.Sessions)] IPersistentState<SessionState> state,
+    [PersistentState("session", StorageNames.SessionTable)] IPersistentState<SessionState> state,
     TenantCache tenants,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
@@ -172,7 +172,7 @@ internal sealed partial class SessionGrain(
 
         await IsActiveAsync();
         return new SessionDetails(
-            Summary(), S.SignIn.Device, S.SignIn.ClaimsJson, S.LastRefreshAt, S.RefreshCount,
+            Row(), S.SignIn.Device, S.SignIn.ClaimsJson, S.LastRefreshAt, S.RefreshCount,
             S.Status == SessionStatus.Active ? IdleExpiresAt() : null);
     }
 
@@ -262,8 +262,8 @@ internal sealed partial class SessionGrain(
             throw;
         }
 
-        var summary = Summary();
-        var shard = GrainFactory.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(Key.TenantId, S.Shard));
+        var summary = Row();
+        var shard = GrainFactory.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(Key.TenantId, S.Shard));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -286,7 +286,7 @@ internal sealed partial class SessionGrain(
     }
 
     /// <summary>The session's row of the session table, as last stored.</summary>
-    private SessionSummary Summary() => S.ToSummary(Key.SessionId, long.Parse(state.Etag!, CultureInfo.InvariantCulture));
+    private SessionRow Row() => S.ToRow(Key.SessionId, long.Parse(state.Etag!, CultureInfo.InvariantCulture));
 
     /// <summary>Records activity in memory and schedules one coalesced write of it.</summary>
     private void Touch()

@@ -1,12 +1,12 @@
 using System.Globalization;
 using Orleans.Serialization;
 using Orleans.Storage;
-using SessionGrains.Grains.Indexing;
+using SessionGrains.Grains.SessionTable;
 
 namespace SessionGrains.Grains.Sessions;
 
 /// <summary>
-/// The grain storage of session grains (provider <see cref="StorageNames.Sessions"/>): each
+/// The grain storage of session grains (provider <see cref="StorageNames.SessionTable"/>): each
 /// session is one row of the session table, its listed columns beside its full state in Orleans'
 /// binary format. The ETag is the row version.
 /// </summary>
@@ -32,7 +32,7 @@ internal sealed class SessionGrainStorage(ISessionRowStore rows, Serializer<Sess
         var state = (SessionState)(object)grainState.State!;
         long? expected = grainState.ETag is { } etag ? long.Parse(etag, CultureInfo.InvariantCulture) : null;
         var version = (expected ?? 0) + 1;
-        var row = new SessionRow(tenantId, state.Shard, state.ToSummary(sessionId, version), serializer.SerializeToArray(state));
+        var row = new SessionRecord(tenantId, state.Shard, state.ToRow(sessionId, version), serializer.SerializeToArray(state));
         await rows.WriteAsync(row, expected, CancellationToken.None);
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;

@@ -1,4 +1,4 @@
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 
 namespace SessionGrains.Grains.Sessions;
@@ -39,7 +39,7 @@ public sealed class SessionState
     [Id(15)] public int Shard { get; set; }
 
     /// <summary>The row of the session table this state is listed as.</summary>
-    public SessionSummary ToSummary(string sessionId, long version) => new(
+    public SessionRow ToRow(string sessionId, long version) => new(
         sessionId, SignIn.UserId, SignIn.UserEmail, SignIn.SessionName, SignIn.Kind, SignIn.ApiKeyName, SignIn.ClientId,
         SignIn.ClientType, SignIn.IdentityProvider, SignIn.IpAddress, SignIn.UserAgent, SignIn.MicrotenantId, Status,
         CreatedAt, LastActivity, ExpiresAt, IdleTimeoutSeconds, EndedAt, EndReason, version);

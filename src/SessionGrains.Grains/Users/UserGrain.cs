@@ -1,6 +1,6 @@
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 using SessionGrains.Users;
@@ -26,7 +26,7 @@ internal sealed class UserGrain(
     {
         var (tenantId, userId) = Key;
         var tenant = await tenants.GetAsync(tenantId);
-        var shard = GrainFactory.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(tenantId, GrainKeys.ShardOf(userId, tenant.IndexShards)));
+        var shard = GrainFactory.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(tenantId, GrainKeys.ShardOf(userId, tenant.IndexShards)));
         var live = await shard.Query(SessionQuery.Default with
         {
             UserId = userId, Status = StatusFilter.Active, Sort = SessionSortKey.CreatedAt, Descending = false, Take = int.MaxValue,

@@ -8,6 +8,7 @@ using SessionGrains.Silo.Api.Sessions;
 using SessionGrains.Silo.Api.Tenants;
 using SessionGrains.Silo.Api.Users;
 using SessionGrains.Silo.Health;
+using SessionGrains.Silo.SessionTable;
 using SessionGrains.Silo.Storage;
 
 namespace SessionGrains.Silo.Hosting;

@@ -48,8 +48,8 @@ public sealed class PostgresStorage : StorageProvider
     }
 
     /// <inheritdoc/>
-    public override SessionRows.SessionRowStore CreateSessionRowStore(string connectionString, ILoggerFactory loggers) =>
-        new SessionRows.PostgresSessionRowStore(connectionString, loggers.CreateLogger<SessionRows.PostgresSessionRowStore>());
+    public override SessionTable.SessionRowStore CreateSessionRowStore(string connectionString, ILoggerFactory loggers) =>
+        new SessionTable.PostgresSessionRowStore(connectionString, loggers.CreateLogger<SessionTable.PostgresSessionRowStore>());
 
     /// <inheritdoc/>
     /// <remarks>Reads the query table rather than a constant, so a database without the schema is not ready.</remarks>

@@ -35,8 +35,8 @@ public sealed class SqliteStorage : StorageProvider
     }
 
     /// <inheritdoc/>
-    public override SessionRows.SessionRowStore CreateSessionRowStore(string connectionString, ILoggerFactory loggers) =>
-        new SessionRows.SqliteSessionRowStore(connectionString, loggers.CreateLogger<SessionRows.SqliteSessionRowStore>());
+    public override SessionTable.SessionRowStore CreateSessionRowStore(string connectionString, ILoggerFactory loggers) =>
+        new SessionTable.SqliteSessionRowStore(connectionString, loggers.CreateLogger<SessionTable.SqliteSessionRowStore>());
 
     /// <inheritdoc/>
     public override async Task PingAsync(string connectionString, CancellationToken cancellationToken)

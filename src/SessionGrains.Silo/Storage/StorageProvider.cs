@@ -16,7 +16,7 @@ public abstract class StorageProvider
     public abstract Task ApplySchemaAsync(string connectionString, CancellationToken cancellationToken);
 
     /// <summary>The session table in this database (see <c>ISessionRowStore</c>).</summary>
-    public abstract SessionRows.SessionRowStore CreateSessionRowStore(string connectionString, ILoggerFactory loggers);
+    public abstract SessionTable.SessionRowStore CreateSessionRowStore(string connectionString, ILoggerFactory loggers);
 
     /// <summary>Answers when the database accepts a trivial query.</summary>
     public abstract Task PingAsync(string connectionString, CancellationToken cancellationToken);

@@ -1,6 +1,6 @@
 using Orleans.Storage;
 using SessionGrains.Grains;
-using SessionGrains.Grains.Indexing;
+using SessionGrains.Grains.SessionTable;
 using SessionGrains.Silo.Hosting;
 
 namespace SessionGrains.Silo.Storage;

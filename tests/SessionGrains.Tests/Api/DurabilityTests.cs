@@ -71,7 +71,7 @@ public sealed class DurabilityTests : IDisposable
         await using var second = await TestSilo.StartAsync(settings);
 
         // The restarted silo loads the session table by itself, before anyone asks for it.
-        var warmup = second.Services.GetRequiredService<SessionGrains.Silo.Hosting.SessionTableWarmup>();
+        var warmup = second.Services.GetRequiredService<SessionGrains.Silo.SessionTable.SessionTableWarmup>();
         Assert.Equal(3, await warmup.Completed.WaitAsync(TimeSpan.FromSeconds(30)));
         await AssertSurvivedAsync(second.Api, world);
     }

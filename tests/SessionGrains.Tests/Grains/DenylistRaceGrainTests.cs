@@ -43,7 +43,7 @@ public sealed class DenylistRaceGrainTests(GrainClusterFixture fixture)
                 var validation = await _tenant.ValidateAsync(tokens);
                 Assert.False(validation.Active);
                 Assert.Equal(InactiveReason.Terminated, validation.Reason);
-                Assert.Equal(EndReason.Denylisted, (await _tenant.Session(tokens.SessionId).GetDetails())!.Summary.EndReason);
+                Assert.Equal(EndReason.Denylisted, (await _tenant.Session(tokens.SessionId).GetDetails())!.Row.EndReason);
             }
 
             Assert.Equal(SignInError.UserDenylisted, (await user.SignIn(signIn)).Error);

@@ -1,5 +1,5 @@
-using SessionGrains.Grains.Indexing;
-using SessionGrains.Indexing;
+using SessionGrains.Grains.SessionTable;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 using SessionGrains.Tests.Infrastructure;
@@ -15,9 +15,9 @@ public sealed class LogoutAllHistoryGrainTests(GrainClusterFixture fixture)
 {
     private readonly TenantDriver _tenant = new(fixture.Grains, TestData.Id("t"), 4);
 
-    private SessionTable Table => fixture.Cluster.TableOn(fixture.Cluster.Silos[0].SiloAddress);
+    private SessionTableReader Table => fixture.Cluster.TableOn(fixture.Cluster.Silos[0].SiloAddress);
 
-    private async Task<SessionSummary> RowAsync(string sessionId) =>
+    private async Task<SessionRow> RowAsync(string sessionId) =>
         (await _tenant.ListAllAsync(Table)).Items.Single(s => s.SessionId == sessionId);
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class LogoutAllHistoryGrainTests(GrainClusterFixture fixture)
         var row = await RowAsync(tokens.SessionId);
         Assert.Equal(EndReason.TenantLogoutAll, row.EndReason);
         Assert.Equal(first, row.EndedAt);
-        Assert.Equal(first, (await _tenant.Session(tokens.SessionId).GetDetails())!.Summary.EndedAt);
+        Assert.Equal(first, (await _tenant.Session(tokens.SessionId).GetDetails())!.Row.EndedAt);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
-using SessionGrains.Grains.Indexing;
+using SessionGrains.Grains.SessionTable;
 using SessionGrains.Grains.Security;
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 using SessionGrains.Tests.Infrastructure;
@@ -18,11 +18,11 @@ public sealed class RetentionGrainTests(GrainClusterFixture fixture)
     /// <summary>No idle timeout and no lifetime, so a session is still live after the retention period.</summary>
     private static readonly TenantPolicy Forever = new(0, 0, 0, SessionLimitAction.Deny, 0);
 
-    private static readonly TimeSpan Retention = new IndexOptions().Retention;
+    private static readonly TimeSpan Retention = new SessionTableOptions().Retention;
 
     private readonly TenantDriver _tenant = new(fixture.Grains, TestData.Id("t"), 4);
 
-    private SessionTable Table => fixture.Cluster.TableOn(fixture.Cluster.Silos[0].SiloAddress);
+    private SessionTableReader Table => fixture.Cluster.TableOn(fixture.Cluster.Silos[0].SiloAddress);
 
     private async Task<int> SweepAllShardsAsync()
     {
@@ -30,7 +30,7 @@ public sealed class RetentionGrainTests(GrainClusterFixture fixture)
         return purged.Sum();
     }
 
-    private async Task<IReadOnlyDictionary<string, SessionSummary>> ListedAsync() =>
+    private async Task<IReadOnlyDictionary<string, SessionRow>> ListedAsync() =>
         (await _tenant.ListAllAsync(Table)).Items.ToDictionary(s => s.SessionId);
 
     /// <summary>Whether the session's row is in the SQLite file, read directly rather than through any grain.</summary>

@@ -90,9 +90,9 @@ public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
         Assert.False(result.Active);
         Assert.Equal(InactiveReason.Expired, result.Reason);
         var details = await Session(tokens.SessionId).GetDetails();
-        Assert.Equal(SessionStatus.Expired, details!.Summary.Status);
-        Assert.Equal(EndReason.IdleTimeout, details.Summary.EndReason);
-        Assert.Equal(lastActivity.AddSeconds(60), details.Summary.EndedAt);
+        Assert.Equal(SessionStatus.Expired, details!.Row.Status);
+        Assert.Equal(EndReason.IdleTimeout, details.Row.EndReason);
+        Assert.Equal(lastActivity.AddSeconds(60), details.Row.EndedAt);
     }
 
     [Fact]
@@ -109,8 +109,8 @@ public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
 
         Assert.Equal(InactiveReason.Expired, (await ValidateAsync(tokens)).Reason);
         var details = await Session(tokens.SessionId).GetDetails();
-        Assert.Equal(EndReason.MaxLifetime, details!.Summary.EndReason);
-        Assert.Equal(details.Summary.CreatedAt.AddSeconds(100), details.Summary.EndedAt);
+        Assert.Equal(EndReason.MaxLifetime, details!.Row.EndReason);
+        Assert.Equal(details.Row.CreatedAt.AddSeconds(100), details.Row.EndedAt);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
         Assert.Equal(RefreshError.RefreshTokenReused, reuse.Error);
         Assert.Equal(InactiveReason.Terminated, (await ValidateAsync(second)).Reason);
         Assert.Equal(RefreshError.InvalidRefreshToken, (await RefreshAsync(first.SessionId, second.RefreshToken)).Error);
-        Assert.Equal(EndReason.TokenReuse, (await Session(first.SessionId).GetDetails())!.Summary.EndReason);
+        Assert.Equal(EndReason.TokenReuse, (await Session(first.SessionId).GetDetails())!.Row.EndReason);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
         Assert.True(await Session(tokens.SessionId).Logout(HashOf(tokens.Token, SecretKind.AccessToken)));
 
         Assert.Equal(InactiveReason.Terminated, (await ValidateAsync(tokens)).Reason);
-        Assert.Equal(EndReason.UserLogout, (await Session(tokens.SessionId).GetDetails())!.Summary.EndReason);
+        Assert.Equal(EndReason.UserLogout, (await Session(tokens.SessionId).GetDetails())!.Row.EndReason);
         Assert.Equal(EndOutcome.NotActive, await Session(tokens.SessionId).End(EndReason.AdminTerminated));
         Assert.Equal(EndOutcome.NotFound, await Session("never-opened").End(EndReason.AdminTerminated));
     }
@@ -227,7 +227,7 @@ public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
         var newest = await SignInAsync("ada", policy);
 
         Assert.Equal(InactiveReason.Terminated, (await ValidateAsync(oldest)).Reason);
-        Assert.Equal(EndReason.Evicted, (await Session(oldest.SessionId).GetDetails())!.Summary.EndReason);
+        Assert.Equal(EndReason.Evicted, (await Session(oldest.SessionId).GetDetails())!.Row.EndReason);
         Assert.True((await ValidateAsync(middle)).Active);
         Assert.True((await ValidateAsync(newest)).Active);
     }

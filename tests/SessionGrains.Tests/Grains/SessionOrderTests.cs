@@ -1,5 +1,5 @@
-using SessionGrains.Grains.Indexing;
-using SessionGrains.Indexing;
+using SessionGrains.Grains.SessionTable;
+using SessionGrains.SessionTable;
 
 namespace SessionGrains.Tests.Grains;
 

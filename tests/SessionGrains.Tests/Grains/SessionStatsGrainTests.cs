@@ -1,6 +1,6 @@
-using SessionGrains.Grains.Indexing;
+using SessionGrains.Grains.SessionTable;
 using SessionGrains.Grains.Security;
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 using SessionGrains.Tests.Infrastructure;
@@ -19,7 +19,7 @@ public sealed class SessionStatsGrainTests(GrainClusterFixture fixture)
 
     private readonly TenantDriver _tenant = new(fixture.Grains, TestData.Id("t"), 4);
 
-    private SessionTable Table => fixture.Cluster.TableOn(fixture.Cluster.Silos[1].SiloAddress);
+    private SessionTableReader Table => fixture.Cluster.TableOn(fixture.Cluster.Silos[1].SiloAddress);
 
     /// <summary>
     /// Twelve users in three microtenants with one to three sessions each over three clients,
@@ -59,7 +59,7 @@ public sealed class SessionStatsGrainTests(GrainClusterFixture fixture)
         Assert.True(idle.IdleExpiresAt < fixture.Time.GetUtcNow() - ShardIndex.IdleGrace);
     }
 
-    private static SessionStats BruteForce(IReadOnlyList<SessionSummary> items, DateTimeOffset asOf)
+    private static SessionStats BruteForce(IReadOnlyList<SessionRow> items, DateTimeOffset asOf)
     {
         var active = items.Where(s => s.Status == SessionStatus.Active).ToList();
         var byClient = items

@@ -1,5 +1,5 @@
-using SessionGrains.Grains.Indexing;
-using SessionGrains.Indexing;
+using SessionGrains.Grains.SessionTable;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 
@@ -14,14 +14,14 @@ public sealed class ShardIndexPurgeTests
         var rng = new Random(3);
         var index = new ShardIndex();
         var now = DateTimeOffset.UtcNow;
-        var all = new List<SessionSummary>();
+        var all = new List<SessionRow>();
         for (var i = 0; i < 5000; i++)
         {
             var user = rng.Next(700);
             var created = now.AddMinutes(-rng.Next(20 * 24 * 60));
             // Most ended: a purge removes most texts, so the shard compacts its search text buffer.
             var ended = rng.Next(5) != 0;
-            var s = new SessionSummary($"s{i:D6}", $"u{user}", $"e{user}@x.test", "n", SessionKind.User, null, $"c{rng.Next(4)}", null, null,
+            var s = new SessionRow($"s{i:D6}", $"u{user}", $"e{user}@x.test", "n", SessionKind.User, null, $"c{rng.Next(4)}", null, null,
                 "10.0.0.1", null, rng.Next(2) == 0 ? "m" : null, ended ? SessionStatus.Terminated : SessionStatus.Active, created, created,
                 null, 0, ended ? created.AddMinutes(5) : null, ended ? EndReason.UserLogout : null, 1);
             all.Add(s);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Orleans.TestingHost;
 using SessionGrains.Grains.Security;
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 using SessionGrains.Tests.Infrastructure;
@@ -67,7 +67,7 @@ public sealed class SiloCrashGrainTests(CrashClusterFixture fixture) : IClassFix
     }
 
     /// <summary>Asks the survivor's table until the dead silo's shards answer again from their new home.</summary>
-    private async Task<(long Total, IReadOnlyList<SessionSummary> Items)> ListWhenSettledAsync(SiloAddress survivor, DateTimeOffset asOf)
+    private async Task<(long Total, IReadOnlyList<SessionRow> Items)> ListWhenSettledAsync(SiloAddress survivor, DateTimeOffset asOf)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -129,7 +129,7 @@ public sealed class SiloCrashGrainTests(CrashClusterFixture fixture) : IClassFix
         var survivorManagement = survivorGrains.GetGrain<IManagementGrain>(0);
         for (var shard = 0; shard < _tenant.Shards; shard++)
         {
-            var shardGrain = survivorGrains.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(_tenant.TenantId, shard));
+            var shardGrain = survivorGrains.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(_tenant.TenantId, shard));
             Assert.Equal(survivor, await survivorManagement.GetActivationAddress(shardGrain));
         }
 

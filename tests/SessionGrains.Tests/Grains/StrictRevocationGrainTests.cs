@@ -1,4 +1,4 @@
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tests.Infrastructure;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using SessionGrains.Grains.Indexing;
+using SessionGrains.Grains.SessionTable;
 using SessionGrains.Grains.Security;
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 using SessionGrains.Users;
@@ -32,7 +32,7 @@ public sealed class TenantDriver(IGrainFactory grains, string tenantId, int shar
     public ISessionGrain Session(string sessionId, IGrainFactory? through = null) =>
         (through ?? grains).GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, sessionId));
 
-    public ISessionIndexShardGrain Shard(int shard) => grains.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(tenantId, shard));
+    public ISessionTableShardGrain Shard(int shard) => grains.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(tenantId, shard));
 
     private TenantPolicy _policy = TenantPolicy.Default;
 
@@ -65,8 +65,8 @@ public sealed class TenantDriver(IGrainFactory grains, string tenantId, int shar
         Session(tokens.SessionId, through).Refresh(HashOf(tokens.RefreshToken, SecretKind.RefreshToken));
 
     /// <summary>Every retained session of the tenant, listed by <paramref name="table"/> as of <paramref name="asOf"/>.</summary>
-    public async Task<(long Total, IReadOnlyList<SessionSummary> Items)> ListAllAsync(
-        SessionTable table, DateTimeOffset? asOf = null, string? microtenantId = null) =>
+    public async Task<(long Total, IReadOnlyList<SessionRow> Items)> ListAllAsync(
+        SessionTableReader table, DateTimeOffset? asOf = null, string? microtenantId = null) =>
         await table.QueryAsync(tenantId, SessionQuery.Default with { Take = int.MaxValue, AsOf = asOf, MicrotenantId = microtenantId });
 }
 
@@ -74,8 +74,8 @@ public sealed class TenantDriver(IGrainFactory grains, string tenantId, int shar
 public static class ClusterSilos
 {
     /// <summary>The session table service of one silo: listings fan out from there.</summary>
-    public static SessionTable TableOn(this InProcessTestCluster cluster, SiloAddress silo) =>
-        cluster.GetSiloServiceProvider(silo).GetRequiredService<SessionTable>();
+    public static SessionTableReader TableOn(this InProcessTestCluster cluster, SiloAddress silo) =>
+        cluster.GetSiloServiceProvider(silo).GetRequiredService<SessionTableReader>();
 
     /// <summary>A grain factory that calls from inside one silo rather than through the test client.</summary>
     public static IGrainFactory GrainsOn(this InProcessTestCluster cluster, SiloAddress silo) =>

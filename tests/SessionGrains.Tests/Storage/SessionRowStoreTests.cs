@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Storage;
-using SessionGrains.Grains.Indexing;
-using SessionGrains.Indexing;
+using SessionGrains.Grains.SessionTable;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Silo.Storage;
-using SessionGrains.Silo.Storage.SessionRows;
+using SessionGrains.Silo.SessionTable;
 using SessionGrains.Tests.Infrastructure;
 
 namespace SessionGrains.Tests.Storage;
@@ -26,9 +26,9 @@ public abstract class SessionRowStoreTests : IAsyncLifetime
 
     public virtual async Task DisposeAsync() => await Store.DisposeAsync();
 
-    private SessionRow Row(string sessionId, long version, int shard = 0, SessionStatus status = SessionStatus.Active) => new(
+    private SessionRecord Row(string sessionId, long version, int shard = 0, SessionStatus status = SessionStatus.Active) => new(
         _tenant, shard,
-        new SessionSummary(
+        new SessionRow(
             sessionId, "ada", "ada@acme.test", "Chrome", SessionKind.User, null, "portal", "browser", "okta", "203.0.113.7",
             "Mozilla/5.0", "emea", status, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123),
             DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_100_456), DateTimeOffset.FromUnixTimeMilliseconds(1_700_036_000_123), 1800,
@@ -86,15 +86,15 @@ public abstract class SessionRowStoreTests : IAsyncLifetime
 
         await Store.WriteAsync(Row("s0", 2, shard: 0, status: SessionStatus.Terminated), 1, CancellationToken.None);
 
-        var shard = new List<SessionSummary>();
+        var shard = new List<SessionRow>();
         await foreach (var summary in Store.ReadShardAsync(_tenant, 0, CancellationToken.None))
         {
             shard.Add(summary);
         }
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"s{i * 2}").Order(), shard.Select(s => s.SessionId).Order());
-        Assert.Equal(Row("s0", 2, status: SessionStatus.Terminated).Summary, shard.Single(s => s.SessionId == "s0"));
-        Assert.Equal(Row("s2", 1).Summary, shard.Single(s => s.SessionId == "s2"));
+        Assert.Equal(Row("s0", 2, status: SessionStatus.Terminated).Row, shard.Single(s => s.SessionId == "s0"));
+        Assert.Equal(Row("s2", 1).Row, shard.Single(s => s.SessionId == "s2"));
     }
 
     [Fact]

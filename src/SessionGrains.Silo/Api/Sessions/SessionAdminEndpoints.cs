@@ -1,6 +1,6 @@
 using SessionGrains.Grains;
-using SessionGrains.Grains.Indexing;
-using SessionGrains.Indexing;
+using SessionGrains.Grains.SessionTable;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Problems;
@@ -36,7 +36,7 @@ public static class SessionAdminEndpoints
     }
 
     /// <summary>Lists sessions for a query, scoped to the caller's microtenant when it has one.</summary>
-    internal static async Task<IResult> ListAsync(string tenantId, HttpContext http, SessionTable table, [FromKeyedServices(Clock.Key)] TimeProvider time, string? userId = null)
+    internal static async Task<IResult> ListAsync(string tenantId, HttpContext http, SessionTableReader table, [FromKeyedServices(Clock.Key)] TimeProvider time, string? userId = null)
     {
         var validator = new Validator();
         var (query, paging) = SessionQueryReader.Read(http.Request, validator);
@@ -66,7 +66,7 @@ public static class SessionAdminEndpoints
             items.Select(s => SessionItemDto.From(s, asOf)).ToList(), total, paging.Page, paging.PageSize));
     }
 
-    private static async Task<IResult> StatsAsync(string tenantId, HttpContext http, SessionTable table, string? microtenantId = null)
+    private static async Task<IResult> StatsAsync(string tenantId, HttpContext http, SessionTableReader table, string? microtenantId = null)
     {
         var validator = new Validator();
         validator.Identifier("microtenantId", microtenantId, required: false);
@@ -96,7 +96,7 @@ public static class SessionAdminEndpoints
         }
 
         var details = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, sessionId)).GetDetails();
-        if (details is null || (Scope(http) is { } scope && details.Summary.MicrotenantId != scope))
+        if (details is null || (Scope(http) is { } scope && details.Row.MicrotenantId != scope))
         {
             return SessionNotFound(sessionId);
         }

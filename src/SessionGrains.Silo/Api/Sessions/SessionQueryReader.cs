@@ -1,5 +1,5 @@
 using System.Globalization;
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Silo.Api.Problems;
 

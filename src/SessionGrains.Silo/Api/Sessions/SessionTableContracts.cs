@@ -1,4 +1,4 @@
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 
 namespace SessionGrains.Silo.Api.Sessions;
@@ -25,7 +25,7 @@ public record SessionItemDto(
     string? EndReason,
     long DurationSeconds)
 {
-    public static SessionItemDto From(SessionSummary s, DateTimeOffset asOf) => new(
+    public static SessionItemDto From(SessionRow s, DateTimeOffset asOf) => new(
         s.SessionId, s.UserId, s.UserEmail, s.SessionName, s.Kind.Name(), s.ApiKeyName, s.ClientId, s.ClientType,
         s.IdentityProvider, s.IpAddress, s.UserAgent, s.MicrotenantId, s.Status.Name(), s.CreatedAt, s.LastActivity,
         s.ExpiresAt, s.EndedAt, s.EndReason?.Name(), DurationOf(s.CreatedAt, s.EndedAt, asOf));
@@ -52,7 +52,7 @@ public sealed record SessionDetailsDto : SessionItemDto
 
     public DateTimeOffset? IdleExpiresAt { get; init; }
 
-    public static SessionDetailsDto From(SessionDetails d, DateTimeOffset asOf) => new(SessionItemDto.From(d.Summary, asOf))
+    public static SessionDetailsDto From(SessionDetails d, DateTimeOffset asOf) => new(SessionItemDto.From(d.Row, asOf))
     {
         Device = d.Device is { } device ? new DeviceDto(device.DeviceId, device.Hostname, device.Os) : null,
         Claims = RawJson.From(d.ClaimsJson),

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using SessionGrains.Grains.Indexing;
+using SessionGrains.Grains.SessionTable;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Tenants;
@@ -23,7 +23,7 @@ public static class TenantEndpoints
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(CreateTenantRequest body, IGrainFactory grains, IOptions<IndexOptions> index)
+    private static async Task<IResult> CreateAsync(CreateTenantRequest body, IGrainFactory grains, IOptions<SessionTableOptions> index)
     {
         var validator = new Validator();
         validator.Identifier("tenantId", body.TenantId);

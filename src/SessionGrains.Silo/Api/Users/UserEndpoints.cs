@@ -1,6 +1,6 @@
 using SessionGrains.Grains;
-using SessionGrains.Grains.Indexing;
-using SessionGrains.Indexing;
+using SessionGrains.Grains.SessionTable;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Problems;
@@ -32,12 +32,12 @@ public static class UserEndpoints
     }
 
     private static Task<IResult> UserSessionsAsync(
-        string tenantId, string userId, HttpContext http, SessionTable table, [FromKeyedServices(Clock.Key)] TimeProvider time) =>
+        string tenantId, string userId, HttpContext http, SessionTableReader table, [FromKeyedServices(Clock.Key)] TimeProvider time) =>
         Validator.CheckIdentifier("userId", userId) is { } invalid
             ? Task.FromResult(invalid)
             : SessionAdminEndpoints.ListAsync(tenantId, http, table, time, userId);
 
-    private static async Task<IResult> LogoutAsync(string tenantId, string userId, HttpContext http, IGrainFactory grains, SessionTable table)
+    private static async Task<IResult> LogoutAsync(string tenantId, string userId, HttpContext http, IGrainFactory grains, SessionTableReader table)
     {
         if (Validator.CheckIdentifier("userId", userId) is { } invalid)
         {

@@ -1,10 +1,17 @@
-namespace SessionGrains.Grains.Indexing;
+namespace SessionGrains.Grains.SessionTable;
 
-/// <summary>The session table's settings (configuration section "SessionGrains:Index").</summary>
-public sealed class IndexOptions
+/// <summary>
+/// The session table's settings (configuration section "SessionGrains:SessionTable"). The
+/// section's earlier name, "SessionGrains:Index", is still read beneath it, so existing
+/// configuration keeps working; a key under the new name wins.
+/// </summary>
+public sealed class SessionTableOptions
 {
     /// <summary>The section name.</summary>
-    public const string Section = "SessionGrains:Index";
+    public const string Section = "SessionGrains:SessionTable";
+
+    /// <summary>The section's earlier name, read as an alias.</summary>
+    public const string AliasSection = "SessionGrains:Index";
 
     /// <summary>How many shards a new tenant's table gets; fixed at tenant creation.</summary>
     public int ShardsPerTenant { get; set; } = 8;

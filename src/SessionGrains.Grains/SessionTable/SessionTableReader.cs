@@ -1,17 +1,17 @@
 using SessionGrains.Grains.Caching;
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 
-namespace SessionGrains.Grains.Indexing;
+namespace SessionGrains.Grains.SessionTable;
 
 /// <summary>
 /// A tenant's whole session table, answered by asking its shards in parallel and merging:
 /// totals add up, pages merge by the table's order, stats add their partial aggregates (exactly,
 /// since each user lives in one shard). A query for one user asks only that user's shard.
 /// </summary>
-public sealed class SessionTable(IGrainFactory grains, TenantCache tenants, [FromKeyedServices(Clock.Key)] TimeProvider time)
+public sealed class SessionTableReader(IGrainFactory grains, TenantCache tenants, [FromKeyedServices(Clock.Key)] TimeProvider time)
 {
     /// <summary>The exact number of matching sessions and the requested page of them.</summary>
-    public async Task<(long Total, IReadOnlyList<SessionSummary> Items)> QueryAsync(string tenantId, SessionQuery query)
+    public async Task<(long Total, IReadOnlyList<SessionRow> Items)> QueryAsync(string tenantId, SessionQuery query)
     {
         var tenant = await tenants.GetAsync(tenantId);
         var asOf = query.AsOf ?? time.GetUtcNow();
@@ -27,9 +27,9 @@ public sealed class SessionTable(IGrainFactory grains, TenantCache tenants, [Fro
     /// ties), so a k-way merge gives exactly what sorting all the pages would, while computing the
     /// sort key only of the items it passes rather than of every item of every page.
     /// </summary>
-    private static List<SessionSummary> Merge(ShardPage[] pages, SessionQuery query, long asOf)
+    private static List<SessionRow> Merge(ShardPage[] pages, SessionQuery query, long asOf)
     {
-        var heads = new PriorityQueue<(IReadOnlyList<SessionSummary> Items, int At), OrderKey>(
+        var heads = new PriorityQueue<(IReadOnlyList<SessionRow> Items, int At), OrderKey>(
             pages.Length, new SessionOrder(query.Sort, query.Descending));
         foreach (var page in pages)
         {
@@ -39,7 +39,7 @@ public sealed class SessionTable(IGrainFactory grains, TenantCache tenants, [Fro
             }
         }
 
-        var items = new List<SessionSummary>(Math.Min(query.Take, 1024));
+        var items = new List<SessionRow>(Math.Min(query.Take, 1024));
         var skipped = 0;
         while (items.Count < query.Take && heads.TryDequeue(out var head, out _))
         {
@@ -81,7 +81,7 @@ public sealed class SessionTable(IGrainFactory grains, TenantCache tenants, [Fro
             parts.Sum(p => p.TotalDurationSeconds), byClient);
     }
 
-    private IEnumerable<ISessionIndexShardGrain> ShardsFor(string tenantId, int shardCount, string? userId) =>
+    private IEnumerable<ISessionTableShardGrain> ShardsFor(string tenantId, int shardCount, string? userId) =>
         (userId is null ? Enumerable.Range(0, shardCount) : [GrainKeys.ShardOf(userId, shardCount)])
-            .Select(shard => grains.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(tenantId, shard)));
+            .Select(shard => grains.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(tenantId, shard)));
 }

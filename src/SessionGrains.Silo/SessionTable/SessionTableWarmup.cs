@@ -1,16 +1,16 @@
 using Microsoft.Extensions.Options;
-using SessionGrains.Grains.Indexing;
-using SessionGrains.Indexing;
+using SessionGrains.Grains.SessionTable;
+using SessionGrains.SessionTable;
 using SessionGrains.Tenants;
 
-namespace SessionGrains.Silo.Hosting;
+namespace SessionGrains.Silo.SessionTable;
 
 /// <summary>
 /// Loads every tenant's session table shards in the background once the silo has started, so
 /// the first administrator to open a large tenant after a restart does not wait for (or time out
 /// on) shards reading their rows. Idempotent across silos: a shard that is active stays put.
 /// </summary>
-internal sealed partial class SessionTableWarmup(IGrainFactory grains, IOptions<IndexOptions> options, ILogger<SessionTableWarmup> logger) : BackgroundService
+internal sealed partial class SessionTableWarmup(IGrainFactory grains, IOptions<SessionTableOptions> options, ILogger<SessionTableWarmup> logger) : BackgroundService
 {
     private readonly TaskCompletionSource<long> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -37,7 +37,7 @@ internal sealed partial class SessionTableWarmup(IGrainFactory grains, IOptions<
                 // One shard at a time per tenant: loading is I/O and CPU heavy, and requests come first.
                 for (var shard = 0; shard < tenant.IndexShards; shard++)
                 {
-                    sessions += await grains.GetGrain<ISessionIndexShardGrain>(GrainKeys.Shard(tenantId, shard)).Count();
+                    sessions += await grains.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(tenantId, shard)).Count();
                 }
             }
 

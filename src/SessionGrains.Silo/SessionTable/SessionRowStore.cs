@@ -3,11 +3,11 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
-using SessionGrains.Grains.Indexing;
-using SessionGrains.Indexing;
+using SessionGrains.Grains.SessionTable;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 
-namespace SessionGrains.Silo.Storage.SessionRows;
+namespace SessionGrains.Silo.SessionTable;
 
 /// <summary>
 /// The session table in a relational database, shared by every provider: reads go straight to
@@ -20,8 +20,8 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
     /// <summary>The most rows one transaction carries.</summary>
     private const int MaxBatch = 512;
 
-    /// <summary>The columns of a summary, in the order <see cref="ReadSummary"/> reads them.</summary>
-    protected const string SummaryColumns =
+    /// <summary>The columns of a summary, in the order <see cref="ReadRow"/> reads them.</summary>
+    protected const string RowColumns =
         "SessionId, Version, UserId, UserEmail, SessionName, Kind, ApiKeyName, ClientId, ClientType, IdentityProvider, " +
         "IpAddress, UserAgent, MicrotenantId, Status, CreatedAt, LastActivity, ExpiresAt, IdleTimeoutSeconds, EndedAt, EndReason";
 
@@ -55,7 +55,7 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         WHERE TenantId = @TenantId AND SessionId = @SessionId AND Version = @ExpectedVersion
         """;
 
-    private const string ShardSql = $"SELECT {SummaryColumns} FROM Sessions WHERE TenantId = @TenantId AND Shard = @Shard";
+    private const string ShardSql = $"SELECT {RowColumns} FROM Sessions WHERE TenantId = @TenantId AND Shard = @Shard";
 
     private const string DeleteSql = "DELETE FROM Sessions WHERE TenantId = @TenantId AND SessionId = @SessionId";
 
@@ -82,7 +82,7 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
     }
 
     /// <inheritdoc/>
-    public Task WriteAsync(SessionRow row, long? expectedVersion, CancellationToken cancellationToken)
+    public Task WriteAsync(SessionRecord row, long? expectedVersion, CancellationToken cancellationToken)
     {
         var pending = new PendingWrite(row, expectedVersion);
         if (!_writes.Writer.TryWrite(pending))
@@ -94,7 +94,7 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<SessionSummary> ReadShardAsync(string tenantId, int shard, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<SessionRow> ReadShardAsync(string tenantId, int shard, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = CreateConnection();
         await connection.OpenAsync(cancellationToken);
@@ -102,7 +102,7 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return ReadSummary(reader);
+            yield return ReadRow(reader);
         }
     }
 
@@ -186,7 +186,7 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
             else
             {
                 write.Done.TrySetException(new InconsistentStateException(
-                    $"Session {write.Row.TenantId}/{write.Row.Summary.SessionId} is not at version {write.Expected?.ToString() ?? "(new)"}.",
+                    $"Session {write.Record.TenantId}/{write.Record.Row.SessionId} is not at version {write.Expected?.ToString() ?? "(new)"}.",
                     "(unknown)", write.Expected?.ToString() ?? "(new)"));
             }
         }
@@ -194,17 +194,17 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
 
     private DbCommand RowCommand(DbConnection connection, PendingWrite write)
     {
-        var s = write.Row.Summary;
+        var s = write.Record.Row;
         return Command(
             connection, write.Expected is null ? InsertSql : UpdateSql,
-            ("TenantId", write.Row.TenantId), ("SessionId", s.SessionId), ("Shard", write.Row.Shard), ("Version", s.Version),
+            ("TenantId", write.Record.TenantId), ("SessionId", s.SessionId), ("Shard", write.Record.Shard), ("Version", s.Version),
             ("ExpectedVersion", write.Expected), ("UserId", s.UserId), ("UserEmail", s.UserEmail), ("SessionName", s.SessionName),
             ("Kind", (int)s.Kind), ("ApiKeyName", s.ApiKeyName), ("ClientId", s.ClientId), ("ClientType", s.ClientType),
             ("IdentityProvider", s.IdentityProvider), ("IpAddress", s.IpAddress), ("UserAgent", s.UserAgent),
             ("MicrotenantId", s.MicrotenantId), ("Status", (int)s.Status), ("CreatedAt", s.CreatedAt.ToUnixTimeMilliseconds()),
             ("LastActivity", s.LastActivity.ToUnixTimeMilliseconds()), ("ExpiresAt", s.ExpiresAt?.ToUnixTimeMilliseconds()),
             ("IdleTimeoutSeconds", s.IdleTimeoutSeconds), ("EndedAt", s.EndedAt?.ToUnixTimeMilliseconds()),
-            ("EndReason", (int?)s.EndReason), ("State", write.Row.State));
+            ("EndReason", (int?)s.EndReason), ("State", write.Record.State));
     }
 
     /// <summary>A command with named parameters (nulls as DBNull).</summary>
@@ -223,18 +223,18 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         return command;
     }
 
-    private static SessionSummary ReadSummary(DbDataReader r)
+    private static SessionRow ReadRow(DbDataReader r)
     {
         string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
         DateTimeOffset Time(int i) => DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
         DateTimeOffset? TimeOrNull(int i) => r.IsDBNull(i) ? null : Time(i);
-        return new SessionSummary(
+        return new SessionRow(
             r.GetString(0), r.GetString(2), Text(3), Text(4), (SessionKind)r.GetInt32(5), Text(6), r.GetString(7), Text(8),
             Text(9), r.GetString(10), Text(11), Text(12), (SessionStatus)r.GetInt32(13), Time(14), Time(15), TimeOrNull(16),
             r.GetInt32(17), TimeOrNull(18), r.IsDBNull(19) ? null : (EndReason)r.GetInt32(19), r.GetInt64(1));
     }
 
-    private sealed record PendingWrite(SessionRow Row, long? Expected)
+    private sealed record PendingWrite(SessionRecord Record, long? Expected)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

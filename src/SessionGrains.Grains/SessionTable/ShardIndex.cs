@@ -1,9 +1,9 @@
 using SessionGrains.Grains.Sessions;
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 
-namespace SessionGrains.Grains.Indexing;
+namespace SessionGrains.Grains.SessionTable;
 
 /// <summary>
 /// The in-memory part of a session table shard: entries in a list, found by session id through a
@@ -21,14 +21,14 @@ internal sealed class ShardIndex
     /// </summary>
     public static readonly TimeSpan IdleGrace = SessionGrain.MaxActivityLag;
 
-    private readonly List<IndexEntry> _entries = [];
+    private readonly List<ShardEntry> _entries = [];
     private readonly List<Hot> _hot = [];
 
     /// <summary>A dense number per user id held, so stats count distinct users in a bit array.</summary>
     private readonly Dictionary<string, int> _userNumbers = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Every entry's search text (<see cref="IndexEntry.SearchTextOf"/>) side by side, so a search
+    /// Every entry's search text (<see cref="ShardEntry.SearchTextOf"/>) side by side, so a search
     /// streams through one buffer; <see cref="Hot.TextStart"/> and <see cref="Hot.TextLength"/>
     /// locate an entry's. Replaced and removed texts leave gaps, compacted once they are half.
     /// </summary>
@@ -45,7 +45,7 @@ internal sealed class ShardIndex
     public int Count => _entries.Count;
 
     /// <summary>Adds or replaces a session; an older version than the one held is ignored.</summary>
-    public void Apply(SessionSummary summary)
+    public void Apply(SessionRow summary)
     {
         if (_positions.TryGetValue(summary.SessionId, out var at))
         {
@@ -55,14 +55,14 @@ internal sealed class ShardIndex
             }
 
             var old = _hot[at];
-            _entries[at] = IndexEntry.From(summary, _strings);
+            _entries[at] = ShardEntry.From(summary, _strings);
             _hot[at] = HotOf(_entries[at], old);
             CompactTextIfSparse();
             return;
         }
 
         _positions[summary.SessionId] = _entries.Count;
-        _entries.Add(IndexEntry.From(summary, _strings));
+        _entries.Add(ShardEntry.From(summary, _strings));
         _hot.Add(HotOf(_entries[^1], null));
         ref var mine = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_userSessions, _entries[^1].UserId, out _);
         (mine ??= new List<string>(1)).Add(summary.SessionId);
@@ -77,9 +77,9 @@ internal sealed class ShardIndex
     }
 
     /// <summary>An entry's scan fields; its search text reuses <paramref name="old"/>'s when equal, else is appended.</summary>
-    private Hot HotOf(IndexEntry e, Hot? old)
+    private Hot HotOf(ShardEntry e, Hot? old)
     {
-        var text = IndexEntry.SearchTextOf(e.UserEmail, e.UserId, e.IpAddress, e.SessionName, e.ApiKeyName);
+        var text = ShardEntry.SearchTextOf(e.UserEmail, e.UserId, e.IpAddress, e.SessionName, e.ApiKeyName);
         int start;
         if (old is { } o && _text.AsSpan(o.TextStart, o.TextLength).SequenceEqual(text))
         {
@@ -195,10 +195,10 @@ internal sealed class ShardIndex
         }
 
         var sorted = top.Sorted();
-        var items = new List<SessionSummary>(sorted.Length);
+        var items = new List<SessionRow>(sorted.Length);
         foreach (ref readonly var c in sorted.AsSpan())
         {
-            items.Add(c.ToSummary(_entries[c.Index]));
+            items.Add(c.ToRow(_entries[c.Index]));
         }
 
         return new ShardPage(total, items);
@@ -327,10 +327,10 @@ internal sealed class ShardIndex
             var logout = _anyLogout ? tenant.LoggedOutAtTicks(e.ClientId, Ticks(e.CreatedAt)) : SessionClock.None;
             var (at, reason) = SessionClock.DueTicks(
                 _now, Ticks(e.LastActivity), e.IdleTimeoutSeconds,
-                e.ExpiresAt == IndexEntry.NoTime ? SessionClock.None : Ticks(e.ExpiresAt), logout, IdleGraceTicks);
+                e.ExpiresAt == ShardEntry.NoTime ? SessionClock.None : Ticks(e.ExpiresAt), logout, IdleGraceTicks);
             if (at == SessionClock.None)
             {
-                return (SessionStatus.Active, IndexEntry.NoTime, null);
+                return (SessionStatus.Active, ShardEntry.NoTime, null);
             }
 
             return (DueEnding.StatusOf(reason), (at - EpochTicks) / TimeSpan.TicksPerMillisecond, reason);
@@ -350,7 +350,7 @@ internal sealed class ShardIndex
     /// What a scan reads of an entry (filters, status, sort keys, stats), copied into one
     /// contiguous array: about 120 bytes a session on top of the entry, plus its search text.
     /// </summary>
-    private struct Hot(IndexEntry e, int userNumber, int textStart, int textLength)
+    private struct Hot(ShardEntry e, int userNumber, int textStart, int textLength)
     {
         public readonly string SessionId = e.SessionId;
         public readonly string UserId = e.UserId;
@@ -375,13 +375,13 @@ internal sealed class ShardIndex
     /// <summary>An entry that matched, with its status as of the query.</summary>
     private readonly record struct Candidate(int Index, SessionStatus Status, long EndedAt, EndReason? Reason, OrderKey Key)
     {
-        public SessionSummary ToSummary(IndexEntry e)
+        public SessionRow ToRow(ShardEntry e)
         {
-            return new SessionSummary(
+            return new SessionRow(
                 e.SessionId, e.UserId, e.UserEmail, e.SessionName, e.Kind, e.ApiKeyName, e.ClientId, e.ClientType,
-                e.IdentityProvider, e.IpAddress, e.UserAgent, e.MicrotenantId, Status, IndexEntry.ToTime(e.CreatedAt),
-                IndexEntry.ToTime(e.LastActivity), IndexEntry.ToTimeOrNull(e.ExpiresAt), e.IdleTimeoutSeconds,
-                IndexEntry.ToTimeOrNull(EndedAt), Reason, e.Version);
+                e.IdentityProvider, e.IpAddress, e.UserAgent, e.MicrotenantId, Status, ShardEntry.ToTime(e.CreatedAt),
+                ShardEntry.ToTime(e.LastActivity), ShardEntry.ToTimeOrNull(e.ExpiresAt), e.IdleTimeoutSeconds,
+                ShardEntry.ToTimeOrNull(EndedAt), Reason, e.Version);
         }
     }
 }

@@ -1,6 +1,6 @@
 using SessionGrains.Sessions;
 
-namespace SessionGrains.Indexing;
+namespace SessionGrains.SessionTable;
 
 /// <summary>
 /// One row of a tenant's session table: what an administrator sees in the list. The index
@@ -8,7 +8,7 @@ namespace SessionGrains.Indexing;
 /// keeps the newest of two updates whichever order they arrive in.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record SessionSummary(
+public sealed record SessionRow(
     [property: Id(0)] string SessionId,
     [property: Id(1)] string UserId,
     [property: Id(2)] string? UserEmail,

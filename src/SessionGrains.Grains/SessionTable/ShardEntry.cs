@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 
-namespace SessionGrains.Grains.Indexing;
+namespace SessionGrains.Grains.SessionTable;
 
 /// <summary>
 /// One session in a shard's memory: the listed fields, with repeated strings interned, times as
@@ -11,7 +11,7 @@ namespace SessionGrains.Grains.Indexing;
 /// match against (<see cref="SearchTextOf"/>) lives in the shard's text buffer, not here.
 /// About 180 bytes plus the strings it does not share.
 /// </summary>
-internal sealed class IndexEntry
+internal sealed class ShardEntry
 {
     public const long NoTime = long.MinValue;
 
@@ -43,13 +43,13 @@ internal sealed class IndexEntry
     public EndReason? EndReason { get; init; }
 
     /// <summary>Builds an entry, sharing strings through <paramref name="strings"/>.</summary>
-    public static IndexEntry From(SessionSummary s, StringPool strings)
+    public static ShardEntry From(SessionRow s, StringPool strings)
     {
         var email = strings.Intern(s.UserEmail);
         var userId = strings.Intern(s.UserId);
         var sessionName = strings.Intern(s.SessionName);
         var apiKeyName = strings.Intern(s.ApiKeyName);
-        return new IndexEntry
+        return new ShardEntry
         {
             SessionId = s.SessionId,
             UserId = userId,

@@ -1,7 +1,7 @@
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 
-namespace SessionGrains.Grains.Indexing;
+namespace SessionGrains.Grains.SessionTable;
 
 /// <summary>
 /// A session's place in a sort: one key of the sort's kind, and the session id for ties. For the
@@ -19,17 +19,17 @@ public readonly record struct OrderKey(long Number, UInt128 Ip, string? Text, st
         SessionSortKey.LastActivity => new(lastActivity, default, null, sessionId),
         SessionSortKey.UserEmail => new(emailPrefix, default, userEmail ?? "", sessionId),
         SessionSortKey.IpAddress => new(0, ip, null, sessionId),
-        SessionSortKey.ExpiresAt => new(expiresAt == IndexEntry.NoTime ? long.MaxValue : expiresAt, default, null, sessionId),
+        SessionSortKey.ExpiresAt => new(expiresAt == ShardEntry.NoTime ? long.MaxValue : expiresAt, default, null, sessionId),
         _ => new((status == SessionStatus.Active ? asOf : endedAt) - createdAt, default, null, sessionId),
     };
 
     /// <summary>The key of a listed session.</summary>
-    public static OrderKey Of(SessionSortKey sort, SessionSummary s, long asOf) => Of(
+    public static OrderKey Of(SessionSortKey sort, SessionRow s, long asOf) => Of(
         sort, s.SessionId, s.CreatedAt.ToUnixTimeMilliseconds(), s.LastActivity.ToUnixTimeMilliseconds(), s.UserEmail,
         sort == SessionSortKey.UserEmail ? EmailPrefixOf(s.UserEmail) : 0,
-        sort == SessionSortKey.IpAddress ? IndexEntry.IpKeyOf(s.IpAddress) : default,
-        s.ExpiresAt?.ToUnixTimeMilliseconds() ?? IndexEntry.NoTime, s.Status,
-        s.EndedAt?.ToUnixTimeMilliseconds() ?? IndexEntry.NoTime, asOf);
+        sort == SessionSortKey.IpAddress ? ShardEntry.IpKeyOf(s.IpAddress) : default,
+        s.ExpiresAt?.ToUnixTimeMilliseconds() ?? ShardEntry.NoTime, s.Status,
+        s.EndedAt?.ToUnixTimeMilliseconds() ?? ShardEntry.NoTime, asOf);
 
     /// <summary>Characters of an email a prefix key holds.</summary>
     private const int PrefixChars = 9;

@@ -1,4 +1,4 @@
-namespace SessionGrains.Indexing;
+namespace SessionGrains.SessionTable;
 
 /// <summary>
 /// One shard of a tenant's session table (key: "tenant/shard", see <see cref="GrainKeys.Shard"/>).
@@ -6,10 +6,10 @@ namespace SessionGrains.Indexing;
 /// shard and unique-user counts stay exact. The shard loads its sessions' stored rows when it
 /// activates and is kept current by the session grains after each of their writes.
 /// </summary>
-public interface ISessionIndexShardGrain : IGrainWithStringKey
+public interface ISessionTableShardGrain : IGrainWithStringKey
 {
     /// <summary>Records a session's stored row; an older version than the one held is ignored.</summary>
-    Task Apply(SessionSummary summary);
+    Task Apply(SessionRow summary);
 
     /// <summary>The exact number of matches and the first Skip + Take of them, in order.</summary>
     Task<ShardPage> Query(SessionQuery query);

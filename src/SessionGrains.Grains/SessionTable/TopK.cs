@@ -1,4 +1,4 @@
-namespace SessionGrains.Grains.Indexing;
+namespace SessionGrains.Grains.SessionTable;
 
 /// <summary>
 /// Keeps the first <c>capacity</c> items of a stream in a comparer's order with a bounded

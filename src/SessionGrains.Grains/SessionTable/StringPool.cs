@@ -1,4 +1,4 @@
-namespace SessionGrains.Grains.Indexing;
+namespace SessionGrains.Grains.SessionTable;
 
 /// <summary>
 /// Shares equal strings (client ids, user agents, providers, a user's id and email across their

@@ -1,8 +1,9 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using SessionGrains.Silo.Storage;
 
-namespace SessionGrains.Silo.Storage.SessionRows;
+namespace SessionGrains.Silo.SessionTable;
 
 /// <summary>The session table in SQLite (schema: Scripts/sqlite/003-session-table.sql).</summary>
 public sealed class SqliteSessionRowStore(string connectionString, ILogger<SqliteSessionRowStore> logger) : SessionRowStore(logger)

@@ -1,9 +1,9 @@
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 
-namespace SessionGrains.Grains.Indexing;
+namespace SessionGrains.Grains.SessionTable;
 
 /// <summary>A session's stored row: its summary columns (what the table lists) and its full state.</summary>
-public sealed record SessionRow(string TenantId, int Shard, SessionSummary Summary, byte[] State);
+public sealed record SessionRecord(string TenantId, int Shard, SessionRow Row, byte[] State);
 
 /// <summary>A session's full state as stored, with the row version it was read at.</summary>
 public sealed record StoredSessionState(byte[] State, long Version);
@@ -26,10 +26,10 @@ public interface ISessionRowStore
     /// together (group commit). Throws <see cref="Orleans.Storage.InconsistentStateException"/> when the version
     /// does not match.
     /// </summary>
-    Task WriteAsync(SessionRow row, long? expectedVersion, CancellationToken cancellationToken);
+    Task WriteAsync(SessionRecord row, long? expectedVersion, CancellationToken cancellationToken);
 
     /// <summary>Every row of one shard of one tenant, summary columns only.</summary>
-    IAsyncEnumerable<SessionSummary> ReadShardAsync(string tenantId, int shard, CancellationToken cancellationToken);
+    IAsyncEnumerable<SessionRow> ReadShardAsync(string tenantId, int shard, CancellationToken cancellationToken);
 
     /// <summary>Deletes rows (purge after retention).</summary>
     Task DeleteAsync(string tenantId, IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken);

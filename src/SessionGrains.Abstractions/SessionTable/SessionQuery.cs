@@ -1,6 +1,6 @@
 using SessionGrains.Sessions;
 
-namespace SessionGrains.Indexing;
+namespace SessionGrains.SessionTable;
 
 /// <summary>Which sessions a listing includes by status.</summary>
 public enum StatusFilter
@@ -69,7 +69,7 @@ public sealed record SessionQuery(
 [GenerateSerializer, Immutable]
 public sealed record ShardPage(
     [property: Id(0)] long Total,
-    [property: Id(1)] IReadOnlyList<SessionSummary> Items);
+    [property: Id(1)] IReadOnlyList<SessionRow> Items);
 
 /// <summary>Sessions of one client, in the stats.</summary>
 [GenerateSerializer, Immutable]

@@ -1,22 +1,22 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionGrains.Grains.Caching;
-using SessionGrains.Indexing;
+using SessionGrains.SessionTable;
 
-namespace SessionGrains.Grains.Indexing;
+namespace SessionGrains.Grains.SessionTable;
 
-/// <inheritdoc cref="ISessionIndexShardGrain"/>
+/// <inheritdoc cref="ISessionTableShardGrain"/>
 /// <remarks>
 /// Kept alive: rebuilding a shard means reading all its rows, so it stays in memory until its
 /// silo stops; if the silo dies, the next call activates it elsewhere and it reloads.
 /// </remarks>
 [KeepAlive]
-internal sealed partial class SessionIndexShardGrain(
+internal sealed partial class SessionTableShardGrain(
     ISessionRowStore rows,
     TenantCache tenants,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
-    IOptions<IndexOptions> options,
-    ILogger<SessionIndexShardGrain> logger) : Grain, ISessionIndexShardGrain
+    IOptions<SessionTableOptions> options,
+    ILogger<SessionTableShardGrain> logger) : Grain, ISessionTableShardGrain
 {
     private readonly ShardIndex _index = new();
 
@@ -43,7 +43,7 @@ internal sealed partial class SessionIndexShardGrain(
         this.RegisterGrainTimer(async _ => await Sweep(), every, every);
     }
 
-    public Task Apply(SessionSummary summary)
+    public Task Apply(SessionRow summary)
     {
         _index.Apply(summary);
         return Task.CompletedTask;
