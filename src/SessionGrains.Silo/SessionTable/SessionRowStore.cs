@@ -20,11 +20,6 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
     /// <summary>The most rows one transaction carries.</summary>
     private const int MaxBatch = 512;
 
-    /// <summary>The columns of a summary, in the order <see cref="ReadRow"/> reads them.</summary>
-    protected const string RowColumns =
-        "SessionId, Version, UserId, UserEmail, SessionName, Kind, ApiKeyName, ClientId, ClientType, IdentityProvider, " +
-        "IpAddress, UserAgent, MicrotenantId, Status, CreatedAt, LastActivity, ExpiresAt, IdleTimeoutSeconds, EndedAt, EndReason";
-
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
@@ -37,25 +32,20 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    private const string Columns =
-        "TenantId, SessionId, Shard, Version, UserId, UserEmail, SessionName, Kind, ApiKeyName, ClientId, ClientType, " +
-        "IdentityProvider, IpAddress, UserAgent, MicrotenantId, Status, CreatedAt, LastActivity, ExpiresAt, " +
-        "IdleTimeoutSeconds, EndedAt, EndReason, State";
-
     // Plain SQL that SQLite and PostgreSQL both take as it is: named @parameters, ON CONFLICT.
     private const string ReadSql = "SELECT Version, State FROM Sessions WHERE TenantId = @TenantId AND SessionId = @SessionId";
 
     private static readonly string InsertSql =
-        $"INSERT INTO Sessions ({Columns}) VALUES (@{Columns.Replace(", ", ", @")}) ON CONFLICT DO NOTHING";
+        $"INSERT INTO Sessions ({SessionColumns.Names(SessionColumns.All)}) " +
+        $"VALUES ({string.Join(", ", SessionColumns.All.Select(c => "@" + c.Name))}) ON CONFLICT DO NOTHING";
 
     // Only what can change after sign-in is rewritten.
-    private const string UpdateSql = """
-        UPDATE Sessions SET Version = @Version, UserEmail = @UserEmail, SessionName = @SessionName, Status = @Status,
-            LastActivity = @LastActivity, EndedAt = @EndedAt, EndReason = @EndReason, State = @State
-        WHERE TenantId = @TenantId AND SessionId = @SessionId AND Version = @ExpectedVersion
-        """;
+    private static readonly string UpdateSql =
+        $"UPDATE Sessions SET {string.Join(", ", SessionColumns.All.Where(c => c.Changes).Select(c => $"{c.Name} = @{c.Name}"))} " +
+        "WHERE TenantId = @TenantId AND SessionId = @SessionId AND Version = @ExpectedVersion";
 
-    private const string ShardSql = $"SELECT {RowColumns} FROM Sessions WHERE TenantId = @TenantId AND Shard = @Shard";
+    private static readonly string ShardSql =
+        $"SELECT {SessionColumns.Names(SessionColumns.Row)} FROM Sessions WHERE TenantId = @TenantId AND Shard = @Shard";
 
     private const string DeleteSql = "DELETE FROM Sessions WHERE TenantId = @TenantId AND SessionId = @SessionId";
 
@@ -102,7 +92,7 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return ReadRow(reader);
+            yield return SessionColumns.Read(reader);
         }
     }
 
@@ -192,19 +182,10 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         }
     }
 
-    private DbCommand RowCommand(DbConnection connection, PendingWrite write)
+    private static DbCommand RowCommand(DbConnection connection, PendingWrite write)
     {
-        var s = write.Record.Row;
-        return Command(
-            connection, write.Expected is null ? InsertSql : UpdateSql,
-            ("TenantId", write.Record.TenantId), ("SessionId", s.SessionId), ("Shard", write.Record.Shard), ("Version", s.Version),
-            ("ExpectedVersion", write.Expected), ("UserId", s.UserId), ("UserEmail", s.UserEmail), ("SessionName", s.SessionName),
-            ("Kind", (int)s.Kind), ("ApiKeyName", s.ApiKeyName), ("ClientId", s.ClientId), ("ClientType", s.ClientType),
-            ("IdentityProvider", s.IdentityProvider), ("IpAddress", s.IpAddress), ("UserAgent", s.UserAgent),
-            ("MicrotenantId", s.MicrotenantId), ("Status", (int)s.Status), ("CreatedAt", s.CreatedAt.ToUnixTimeMilliseconds()),
-            ("LastActivity", s.LastActivity.ToUnixTimeMilliseconds()), ("ExpiresAt", s.ExpiresAt?.ToUnixTimeMilliseconds()),
-            ("IdleTimeoutSeconds", s.IdleTimeoutSeconds), ("EndedAt", s.EndedAt?.ToUnixTimeMilliseconds()),
-            ("EndReason", (int?)s.EndReason), ("State", write.Record.State));
+        var columns = SessionColumns.All.Select(c => (c.Name, c.Value(write.Record)));
+        return Command(connection, write.Expected is null ? InsertSql : UpdateSql, [.. columns, ("ExpectedVersion", write.Expected)]);
     }
 
     /// <summary>A command with named parameters (nulls as DBNull).</summary>
@@ -221,17 +202,6 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         }
 
         return command;
-    }
-
-    private static SessionRow ReadRow(DbDataReader r)
-    {
-        string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
-        DateTimeOffset Time(int i) => DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
-        DateTimeOffset? TimeOrNull(int i) => r.IsDBNull(i) ? null : Time(i);
-        return new SessionRow(
-            r.GetString(0), r.GetString(2), Text(3), Text(4), (SessionKind)r.GetInt32(5), Text(6), r.GetString(7), Text(8),
-            Text(9), r.GetString(10), Text(11), Text(12), (SessionStatus)r.GetInt32(13), Time(14), Time(15), TimeOrNull(16),
-            r.GetInt32(17), TimeOrNull(18), r.IsDBNull(19) ? null : (EndReason)r.GetInt32(19), r.GetInt64(1));
     }
 
     private sealed record PendingWrite(SessionRecord Record, long? Expected)
