@@ -63,47 +63,4 @@ public sealed record TenantSnapshot(
     /// <summary>The snapshot of a tenant that has never been created.</summary>
     public static TenantSnapshot Missing(string tenantId) => new(
         tenantId, 0, false, TenantPolicy.Default, new Dictionary<string, ApiKeyCredential>(), 1, [], new HashSet<string>());
-
-    /// <summary>
-    /// When a session of <paramref name="clientId"/> created at <paramref name="createdAt"/> was
-    /// ended by a logout-all: the first one after its creation that covers its client, or null.
-    /// Later logout-alls never move that moment (<see cref="LogoutAlls"/> is ordered by time).
-    /// </summary>
-    public DateTimeOffset? LoggedOutAt(string clientId, DateTimeOffset createdAt) =>
-        LoggedOutAtTicks(clientId, createdAt.UtcTicks) is var ticks && ticks == NoLogout ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
-
-    /// <summary>What <see cref="LoggedOutAtTicks"/> answers when no logout-all covers the session.</summary>
-    public const long NoLogout = long.MinValue;
-
-    /// <summary>
-    /// <see cref="LoggedOutAt"/> on UTC ticks, for scans over many sessions; <see cref="NoLogout"/>
-    /// when none covers the session.
-    /// </summary>
-    public long LoggedOutAtTicks(string clientId, long createdUtcTicks)
-    {
-        var markers = LogoutAlls;
-        int low = 0, high = markers.Count;
-        while (low < high)
-        {
-            var mid = (low + high) / 2;
-            if (markers[mid].NotBefore.UtcTicks > createdUtcTicks)
-            {
-                high = mid;
-            }
-            else
-            {
-                low = mid + 1;
-            }
-        }
-
-        for (var i = low; i < markers.Count; i++)
-        {
-            if (markers[i].ClientId is null || markers[i].ClientId == clientId)
-            {
-                return markers[i].NotBefore.UtcTicks;
-            }
-        }
-
-        return NoLogout;
-    }
 }

@@ -1,35 +1,39 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using SessionGrains.Grains.Sessions;
 using SessionGrains.SessionTable;
-using SessionGrains.Sessions;
 
 namespace SessionGrains.Grains.SessionTable;
 
 /// <summary>
 /// A session's place in a sort: one key of the sort's kind, and the session id for ties. For the
 /// email sort, <see cref="Number"/> holds <see cref="EmailPrefixOf"/> the email, which decides
-/// most comparisons without reading the strings.
+/// most comparisons without reading the strings. Times are UTC ticks.
 /// </summary>
 public readonly record struct OrderKey(long Number, UInt128 Ip, string? Text, string SessionId)
 {
-    /// <summary>The key of a session for a sort, with its status as of <paramref name="asOf"/> (milliseconds).</summary>
+    /// <summary>
+    /// The key of a session for a sort, with its effective end as of <paramref name="asOf"/>
+    /// (<paramref name="endedAt"/> is <see cref="UtcTicks.None"/> while it is live).
+    /// </summary>
     public static OrderKey Of(
         SessionSortKey sort, string sessionId, long createdAt, long lastActivity, string? userEmail, long emailPrefix, UInt128 ip,
-        long expiresAt, SessionStatus status, long endedAt, long asOf) => sort switch
+        long expiresAt, long endedAt, long asOf) => sort switch
     {
         SessionSortKey.CreatedAt => new(createdAt, default, null, sessionId),
         SessionSortKey.LastActivity => new(lastActivity, default, null, sessionId),
         SessionSortKey.UserEmail => new(emailPrefix, default, userEmail ?? "", sessionId),
         SessionSortKey.IpAddress => new(0, ip, null, sessionId),
-        SessionSortKey.ExpiresAt => new(expiresAt == ShardEntry.NoTime ? long.MaxValue : expiresAt, default, null, sessionId),
-        _ => new((status == SessionStatus.Active ? asOf : endedAt) - createdAt, default, null, sessionId),
+        SessionSortKey.ExpiresAt => new(expiresAt == UtcTicks.None ? long.MaxValue : expiresAt, default, null, sessionId),
+        _ => new(SessionClock.DurationTicks(createdAt, endedAt, asOf), default, null, sessionId),
     };
 
-    /// <summary>The key of a listed session.</summary>
+    /// <summary>The key of a listed session (its status already as of <paramref name="asOf"/>).</summary>
     public static OrderKey Of(SessionSortKey sort, SessionRow s, long asOf) => Of(
-        sort, s.SessionId, s.CreatedAt.ToUnixTimeMilliseconds(), s.LastActivity.ToUnixTimeMilliseconds(), s.UserEmail,
+        sort, s.SessionId, s.CreatedAt.UtcTicks, s.LastActivity.UtcTicks, s.UserEmail,
         sort == SessionSortKey.UserEmail ? EmailPrefixOf(s.UserEmail) : 0,
-        sort == SessionSortKey.IpAddress ? ShardEntry.IpKeyOf(s.IpAddress) : default,
-        s.ExpiresAt?.ToUnixTimeMilliseconds() ?? ShardEntry.NoTime, s.Status,
-        s.EndedAt?.ToUnixTimeMilliseconds() ?? ShardEntry.NoTime, asOf);
+        sort == SessionSortKey.IpAddress ? IpKeyOf(s.IpAddress) : default,
+        UtcTicks.Of(s.ExpiresAt), UtcTicks.Of(s.EndedAt), asOf);
 
     /// <summary>Characters of an email a prefix key holds.</summary>
     private const int PrefixChars = 9;
@@ -61,6 +65,24 @@ public readonly record struct OrderKey(long Number, UInt128 Ip, string? Text, st
         }
 
         return key;
+    }
+
+    /// <summary>IPv4 (as IPv4-mapped IPv6) and IPv6 addresses as one 128-bit number, so they sort numerically.</summary>
+    public static UInt128 IpKeyOf(string ip)
+    {
+        if (!System.Net.IPAddress.TryParse(ip, out var address))
+        {
+            return UInt128.MaxValue;
+        }
+
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            address = address.MapToIPv6();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        return BinaryPrimitives.ReadUInt128BigEndian(bytes);
     }
 }
 

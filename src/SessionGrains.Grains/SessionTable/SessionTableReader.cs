@@ -18,7 +18,7 @@ public sealed class SessionTableReader(IGrainFactory grains, TenantCache tenants
         query = query with { AsOf = asOf };
         var pages = await Task.WhenAll(ShardsFor(tenantId, tenant.IndexShards, query.UserId).Select(s => s.Query(query)));
 
-        return (pages.Sum(p => p.Total), Merge(pages, query, asOf.ToUnixTimeMilliseconds()));
+        return (pages.Sum(p => p.Total), Merge(pages, query, asOf.UtcTicks));
     }
 
     /// <summary>

@@ -54,13 +54,13 @@ internal sealed partial class SessionTableShardGrain(
     public async Task<ShardPage> Query(SessionQuery query)
     {
         var tenant = await tenants.GetAsync(Key.TenantId);
-        return _index.Query(query, (query.AsOf ?? time.GetUtcNow()).ToUnixTimeMilliseconds(), tenant);
+        return _index.Query(query, query.AsOf ?? time.GetUtcNow(), tenant);
     }
 
     public async Task<SessionStats> Stats(string? microtenantId, DateTimeOffset asOf)
     {
         var tenant = await tenants.GetAsync(Key.TenantId);
-        return _index.Stats(microtenantId, asOf.ToUnixTimeMilliseconds(), tenant);
+        return _index.Stats(microtenantId, asOf, tenant);
     }
 
     public async Task<int> Sweep()
@@ -68,7 +68,7 @@ internal sealed partial class SessionTableShardGrain(
         var (tenantId, shard) = Key;
         var tenant = await tenants.GetAsync(tenantId);
         var now = time.GetUtcNow();
-        var purged = _index.Purge(now.ToUnixTimeMilliseconds(), (now - options.Value.Retention).ToUnixTimeMilliseconds(), tenant);
+        var purged = _index.Purge(now, now - options.Value.Retention, tenant);
         if (purged.Count > 0)
         {
             await rows.DeleteAsync(tenantId, purged, CancellationToken.None);

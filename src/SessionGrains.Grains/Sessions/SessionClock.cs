@@ -1,4 +1,5 @@
 using SessionGrains.Sessions;
+using SessionGrains.SessionTable;
 
 namespace SessionGrains.Grains.Sessions;
 
@@ -14,39 +15,35 @@ public readonly record struct DueEnding(DateTimeOffset At, EndReason Reason)
 }
 
 /// <summary>
-/// The one place that decides whether a live session has ended without anyone touching it: its
-/// absolute lifetime, its idle timeout, or a tenant (or client) logout-all. The session grain asks
-/// with its exact last activity; index shards ask with the stored one, which is written behind, so
-/// they allow <c>idleGrace</c> before calling a session idle.
+/// The session rules of time, in one place: whether a live session has ended without anyone
+/// touching it (its absolute lifetime, its idle timeout, or a tenant or client logout-all, see
+/// <see cref="SessionGrains.Tenants.LogoutAllRule"/>), and how long a session has lasted. The session grain asks
+/// with its exact last activity; the session table's shards ask with the stored one, which is
+/// written behind, so they allow <see cref="ActivityWriteBehind.MaxLag"/> as idle grace.
 /// </summary>
 public static class SessionClock
 {
-    /// <summary>What <see cref="DueTicks"/> takes and answers for "none".</summary>
-    public const long None = long.MinValue;
-
     /// <summary>
     /// The ending that is due at <paramref name="now"/>, the earliest if several are; null while
-    /// the session is live.
+    /// the session is live. <paramref name="loggedOutAt"/> is in UTC ticks (<see cref="UtcTicks.None"/>: none).
     /// </summary>
     public static DueEnding? Due(
-        DateTimeOffset now, DateTimeOffset lastActivity, int idleTimeoutSeconds, DateTimeOffset? expiresAt,
-        DateTimeOffset? loggedOutAt, TimeSpan idleGrace)
+        DateTimeOffset now, DateTimeOffset lastActivity, int idleTimeoutSeconds, DateTimeOffset? expiresAt, long loggedOutAt)
     {
-        var (at, reason) = DueTicks(
-            now.UtcTicks, lastActivity.UtcTicks, idleTimeoutSeconds, expiresAt?.UtcTicks ?? None, loggedOutAt?.UtcTicks ?? None, idleGrace.Ticks);
-        return at == None ? null : new DueEnding(new DateTimeOffset(at, TimeSpan.Zero), reason);
+        var (at, reason) = DueTicks(now.UtcTicks, lastActivity.UtcTicks, idleTimeoutSeconds, UtcTicks.Of(expiresAt), loggedOutAt, 0);
+        return at == UtcTicks.None ? null : new DueEnding(UtcTicks.ToTime(at), reason);
     }
 
     /// <summary>
-    /// <see cref="Due"/> on UTC ticks (<see cref="None"/> for absent times and for "live"), for
-    /// scans over many sessions: the same comparisons without building a DateTimeOffset each.
+    /// <see cref="Due"/> on UTC ticks (<see cref="UtcTicks.None"/> for absent times and for "live"),
+    /// for scans over many sessions, with <paramref name="idleGrace"/> ticks allowed past the idle deadline.
     /// </summary>
     public static (long At, EndReason Reason) DueTicks(
         long now, long lastActivity, int idleTimeoutSeconds, long expiresAt, long loggedOutAt, long idleGrace)
     {
-        var at = None;
+        var at = UtcTicks.None;
         var reason = EndReason.MaxLifetime;
-        if (expiresAt != None && now >= expiresAt)
+        if (expiresAt != UtcTicks.None && now >= expiresAt)
         {
             at = expiresAt;
         }
@@ -54,14 +51,14 @@ public static class SessionClock
         if (idleTimeoutSeconds > 0)
         {
             var idle = lastActivity + (idleTimeoutSeconds * TimeSpan.TicksPerSecond);
-            if (now >= idle + idleGrace && (at == None || idle < at))
+            if (now >= idle + idleGrace && (at == UtcTicks.None || idle < at))
             {
                 at = idle;
                 reason = EndReason.IdleTimeout;
             }
         }
 
-        if (loggedOutAt != None && now >= loggedOutAt && (at == None || loggedOutAt < at))
+        if (loggedOutAt != UtcTicks.None && now >= loggedOutAt && (at == UtcTicks.None || loggedOutAt < at))
         {
             at = loggedOutAt;
             reason = EndReason.TenantLogoutAll;
@@ -69,4 +66,16 @@ public static class SessionClock
 
         return (at, reason);
     }
+
+    /// <summary>
+    /// How long a session has lasted, in UTC ticks: from its creation to its end, or to
+    /// <paramref name="asOf"/> while it is live (<paramref name="endedAt"/> is <see cref="UtcTicks.None"/>);
+    /// never negative, even when the clocks of the silos involved disagree.
+    /// </summary>
+    public static long DurationTicks(long createdAt, long endedAt, long asOf) =>
+        Math.Max(0, (endedAt == UtcTicks.None ? asOf : endedAt) - createdAt);
+
+    /// <summary><see cref="DurationTicks"/> of a listed session, in whole seconds.</summary>
+    public static long DurationSeconds(SessionRow row, DateTimeOffset asOf) =>
+        DurationTicks(row.CreatedAt.UtcTicks, UtcTicks.Of(row.EndedAt), asOf.UtcTicks) / TimeSpan.TicksPerSecond;
 }

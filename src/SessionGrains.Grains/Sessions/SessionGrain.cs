@@ -1,9 +1,9 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
 using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
+using SessionGrains.Tenants;
 using SessionGrains.Users;
 
 namespace SessionGrains.Grains.Sessions;
@@ -16,19 +16,6 @@ internal sealed partial class SessionGrain(
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
-    /// <summary>
-    /// How long a new last-activity time waits in memory before it is stored: 30 s plus up to
-    /// 15 s of jitter, so sessions validated in the same second do not all write in the same
-    /// second. A crash loses at most <see cref="MaxActivityLag"/> of activity, which can only make
-    /// a session look idle a little early.
-    /// </summary>
-    private static readonly TimeSpan ActivityFlushDelay = TimeSpan.FromSeconds(30);
-
-    private const int ActivityFlushJitterMs = 15_000;
-
-    /// <summary>The most a stored last activity can lag behind the real one.</summary>
-    public static readonly TimeSpan MaxActivityLag = ActivityFlushDelay + TimeSpan.FromMilliseconds(ActivityFlushJitterMs);
-
     /// <summary>How many rotated-away refresh tokens are remembered to detect their reuse.</summary>
     private const int RotatedTokensKept = 32;
 
@@ -224,7 +211,7 @@ internal sealed partial class SessionGrain(
         var tenant = await tenants.GetAsync(Key.TenantId);
         var due = SessionClock.Due(
             time.GetUtcNow(), S.LastActivity, S.IdleTimeoutSeconds, S.ExpiresAt,
-            tenant.LoggedOutAt(S.SignIn.ClientId, S.CreatedAt), TimeSpan.Zero);
+            LogoutAllRule.EndOf(tenant.LogoutAlls, S.SignIn.ClientId, S.CreatedAt.UtcTicks));
         if (due is not { } ending)
         {
             return true;
@@ -286,15 +273,15 @@ internal sealed partial class SessionGrain(
     }
 
     /// <summary>The session's row of the session table, as last stored.</summary>
-    private SessionRow Row() => S.ToRow(Key.SessionId, long.Parse(state.Etag!, CultureInfo.InvariantCulture));
+    private SessionRow Row() => S.ToRow(Key.SessionId, S.RowVersion);
 
-    /// <summary>Records activity in memory and schedules one coalesced write of it.</summary>
+    /// <summary>Records activity in memory and schedules one coalesced write of it (<see cref="ActivityWriteBehind"/>).</summary>
     private void Touch()
     {
         S.LastActivity = time.GetUtcNow();
         _activityDirty = true;
         _activityFlush ??= this.RegisterGrainTimer(
-            FlushActivityAsync, ActivityFlushDelay + TimeSpan.FromMilliseconds(Random.Shared.Next(ActivityFlushJitterMs)), Timeout.InfiniteTimeSpan);
+            FlushActivityAsync, ActivityWriteBehind.NextDelay(), Timeout.InfiniteTimeSpan);
     }
 
     private async Task FlushActivityAsync(CancellationToken cancellationToken)

@@ -8,7 +8,8 @@ namespace SessionGrains.Grains.Sessions;
 /// <summary>
 /// The grain storage of session grains (provider <see cref="StorageNames.SessionTable"/>): each
 /// session is one row of the session table, its listed columns beside its full state in Orleans'
-/// binary format. The ETag is the row version.
+/// binary format. The ETag is the row version, which it also hands the state as
+/// <see cref="SessionState.RowVersion"/>, so the grain never reads an ETag.
 /// </summary>
 internal sealed class SessionGrainStorage(ISessionRowStore rows, Serializer<SessionState> serializer) : IGrainStorage
 {
@@ -21,7 +22,9 @@ internal sealed class SessionGrainStorage(ISessionRowStore rows, Serializer<Sess
             return;
         }
 
-        grainState.State = (T)(object)serializer.Deserialize(stored.State)!;
+        var state = serializer.Deserialize(stored.State)!;
+        state.RowVersion = stored.Version;
+        grainState.State = (T)(object)state;
         grainState.ETag = stored.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
@@ -34,6 +37,7 @@ internal sealed class SessionGrainStorage(ISessionRowStore rows, Serializer<Sess
         var version = (expected ?? 0) + 1;
         var row = new SessionRecord(tenantId, state.Shard, state.ToRow(sessionId, version), serializer.SerializeToArray(state));
         await rows.WriteAsync(row, expected, CancellationToken.None);
+        state.RowVersion = version;
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }

@@ -17,7 +17,7 @@ public sealed class SessionState
     [Id(1)] public SignIn SignIn { get; set; } = null!;
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>Written behind: up to <see cref="SessionGrain.MaxActivityLag"/> older than the last validate.</summary>
+    /// <summary>Written behind: up to <see cref="ActivityWriteBehind.MaxLag"/> older than the last validate.</summary>
     [Id(3)] public DateTimeOffset LastActivity { get; set; }
 
     [Id(4)] public DateTimeOffset? ExpiresAt { get; set; }
@@ -38,9 +38,24 @@ public sealed class SessionState
     /// <summary>The index shard of the session's user, fixed at sign-in.</summary>
     [Id(15)] public int Shard { get; set; }
 
-    /// <summary>The row of the session table this state is listed as.</summary>
+    /// <summary>
+    /// The version of the stored row this state was read or last written as. Set by the session
+    /// table's grain storage; not part of the stored state (it is the row's own column).
+    /// </summary>
+    [field: NonSerialized]
+    public long RowVersion { get; set; }
+
+    /// <summary>
+    /// The row of the session table this state is listed as, at <paramref name="version"/>. Times
+    /// are cut to the millisecond, the precision the table stores, so a row a shard is told of
+    /// equals the one it reloads after a restart.
+    /// </summary>
     public SessionRow ToRow(string sessionId, long version) => new(
         sessionId, SignIn.UserId, SignIn.UserEmail, SignIn.SessionName, SignIn.Kind, SignIn.ApiKeyName, SignIn.ClientId,
         SignIn.ClientType, SignIn.IdentityProvider, SignIn.IpAddress, SignIn.UserAgent, SignIn.MicrotenantId, Status,
-        CreatedAt, LastActivity, ExpiresAt, IdleTimeoutSeconds, EndedAt, EndReason, version);
+        Stored(CreatedAt), Stored(LastActivity), Stored(ExpiresAt), IdleTimeoutSeconds, Stored(EndedAt), EndReason, version);
+
+    private static DateTimeOffset Stored(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
+
+    private static DateTimeOffset? Stored(DateTimeOffset? time) => time is { } t ? Stored(t) : null;
 }

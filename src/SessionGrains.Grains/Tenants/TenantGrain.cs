@@ -10,9 +10,6 @@ internal sealed class TenantGrain(
     TenantBroadcast broadcast,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ITenantGrain
 {
-    /// <summary>How many logout-alls a tenant remembers (the oldest are dropped).</summary>
-    public const int MaxLogoutAlls = 256;
-
     private string TenantId => this.GetPrimaryKeyString();
 
     public async Task<TenantInfo?> Create(string name, int indexShards)
@@ -77,19 +74,7 @@ internal sealed class TenantGrain(
             return null;
         }
 
-        // Markers only move forward, even if this grain's clock is behind the last one's.
-        var markers = state.State.LogoutAlls;
-        var notBefore = time.GetUtcNow();
-        if (markers.Count > 0 && notBefore <= markers[^1].NotBefore)
-        {
-            notBefore = markers[^1].NotBefore.AddTicks(1);
-        }
-
-        markers.Add(new LogoutAllMarker(clientId, notBefore));
-        if (markers.Count > MaxLogoutAlls)
-        {
-            markers.RemoveAt(0);
-        }
+        var notBefore = LogoutAllRule.Append(state.State.LogoutAlls, clientId, time.GetUtcNow());
 
         // Once every silo holds the new snapshot, every session grain and shard sees the marker:
         // no session is visited, whatever the tenant's size.

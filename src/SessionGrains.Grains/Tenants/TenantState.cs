@@ -26,7 +26,7 @@ public sealed class TenantState
 
     /// <summary>
     /// Every logout-all (tenant-wide or of one client), oldest first, the most recent
-    /// <see cref="TenantGrain.MaxLogoutAlls"/>: a session ends at the first one after it was created.
+    /// <see cref="LogoutAllRule.MaxKept"/>: a session ends at the first one after it was created.
     /// </summary>
     [Id(10)] public List<LogoutAllMarker> LogoutAlls { get; set; } = [];
 

@@ -29,16 +29,15 @@ public sealed class ShardIndexPurgeTests
         }
 
         var tenant = TenantSnapshot.Missing("t");
-        var ms = now.ToUnixTimeMilliseconds();
-        var cutoff = now.AddDays(-7).ToUnixTimeMilliseconds();
-        var purged = index.Purge(ms, cutoff, tenant).ToHashSet();
+        var cutoff = now.AddDays(-7);
+        var purged = index.Purge(now, cutoff, tenant).ToHashSet();
         var left = all.Where(s => !purged.Contains(s.SessionId)).ToList();
-        Assert.Equal(all.Count(s => s.EndedAt is { } e && e.ToUnixTimeMilliseconds() < cutoff), purged.Count);
+        Assert.Equal(all.Count(s => s.EndedAt is { } e && e < cutoff), purged.Count);
         Assert.Equal(left.Count, index.Count);
 
         foreach (var mt in new string?[] { null, "m" })
         {
-            var stats = index.Stats(mt, ms, tenant);
+            var stats = index.Stats(mt, now, tenant);
             var mine = left.Where(s => mt is null || s.MicrotenantId == mt).ToList();
             Assert.Equal(mine.Count, stats.Total);
             Assert.Equal(mine.Count(s => s.Status == SessionStatus.Active), stats.Active);
@@ -47,7 +46,7 @@ public sealed class ShardIndexPurgeTests
 
         foreach (var search in new[] { "e12", "u4", "@x.test", "nothing" })
         {
-            var found = index.Query(SessionQuery.Default with { Search = search, Take = 10_000 }, ms, tenant);
+            var found = index.Query(SessionQuery.Default with { Search = search, Take = 10_000 }, now, tenant);
             var expected = left.Where(s => $"{s.UserEmail}\n{s.UserId}\n{s.IpAddress}\n{s.SessionName}\n".Contains(search, StringComparison.Ordinal))
                 .Select(s => s.SessionId).Order(StringComparer.Ordinal);
             Assert.Equal(expected, found.Items.Select(s => s.SessionId).Order(StringComparer.Ordinal));
@@ -55,9 +54,9 @@ public sealed class ShardIndexPurgeTests
 
         // New sessions after a purge get numbers too.
         index.Apply(all[0] with { SessionId = "new1", UserId = "brand-new", Status = SessionStatus.Active, EndedAt = null, EndReason = null, CreatedAt = now, LastActivity = now });
-        Assert.Equal(left.Where(s => s.Status == SessionStatus.Active).Select(s => s.UserId).Distinct().Count() + 1, index.Stats(null, ms, tenant).UniqueUsers);
+        Assert.Equal(left.Where(s => s.Status == SessionStatus.Active).Select(s => s.UserId).Distinct().Count() + 1, index.Stats(null, now, tenant).UniqueUsers);
 
-        var page = index.Query(SessionQuery.Default with { Take = 20, Sort = SessionSortKey.CreatedAt, Descending = false }, ms, tenant);
+        var page = index.Query(SessionQuery.Default with { Take = 20, Sort = SessionSortKey.CreatedAt, Descending = false }, now, tenant);
         Assert.Equal(left.Count + 1, page.Total);
         var want = left.Append(all[0] with { SessionId = "new1", CreatedAt = now }).OrderBy(s => s.CreatedAt).ThenBy(s => s.SessionId, StringComparer.Ordinal).Take(20).Select(s => s.SessionId);
         Assert.Equal(want, page.Items.Select(s => s.SessionId));

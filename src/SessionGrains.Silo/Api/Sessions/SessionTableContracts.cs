@@ -1,3 +1,4 @@
+using SessionGrains.Grains.Sessions;
 using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 
@@ -28,11 +29,7 @@ public record SessionItemDto(
     public static SessionItemDto From(SessionRow s, DateTimeOffset asOf) => new(
         s.SessionId, s.UserId, s.UserEmail, s.SessionName, s.Kind.Name(), s.ApiKeyName, s.ClientId, s.ClientType,
         s.IdentityProvider, s.IpAddress, s.UserAgent, s.MicrotenantId, s.Status.Name(), s.CreatedAt, s.LastActivity,
-        s.ExpiresAt, s.EndedAt, s.EndReason?.Name(), DurationOf(s.CreatedAt, s.EndedAt, asOf));
-
-    /// <summary>Whole seconds from creation to end, or to <paramref name="asOf"/> while active.</summary>
-    public static long DurationOf(DateTimeOffset createdAt, DateTimeOffset? endedAt, DateTimeOffset asOf) =>
-        (long)Math.Max(0, ((endedAt ?? asOf) - createdAt).TotalSeconds);
+        s.ExpiresAt, s.EndedAt, s.EndReason?.Name(), SessionClock.DurationSeconds(s, asOf));
 }
 
 /// <summary>One session in full: its row of the table, plus device, claims and refresh history.</summary>
