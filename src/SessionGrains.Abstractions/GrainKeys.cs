@@ -12,7 +12,7 @@ public static class GrainKeys
     /// <summary>The key of the grain that holds one user's sessions and denylist flag.</summary>
     public static string User(string tenantId, string userId) => $"{tenantId}/{userId}";
 
-    /// <summary>The key of one index shard of a tenant's session table.</summary>
+    /// <summary>The key of one shard of a tenant's session table.</summary>
     public static string Shard(string tenantId, int shard) => $"{tenantId}/{shard}";
 
     /// <summary>

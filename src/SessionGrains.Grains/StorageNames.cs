@@ -8,7 +8,7 @@ public static class StorageNames
 
     /// <summary>
     /// The session table: session grains' state, one row per session with the listed columns
-    /// beside the full state, which the index shards load (see <c>ISessionRowStore</c>).
+    /// beside the full state, which the session table's shards load (see <c>ISessionRowStore</c>).
     /// </summary>
     public const string SessionTable = "sessionTable";
 }

@@ -3,8 +3,8 @@ using SessionGrains.Sessions;
 namespace SessionGrains.SessionTable;
 
 /// <summary>
-/// One row of a tenant's session table: what an administrator sees in the list. The index
-/// shards hold these in memory; <see cref="Version"/> is the stored row's version, so a shard
+/// One row of a tenant's session table: what an administrator sees in the list. The session
+/// table's shards hold these in memory; <see cref="Version"/> is the stored row's version, so a shard
 /// keeps the newest of two updates whichever order they arrive in.
 /// </summary>
 [GenerateSerializer, Immutable]

@@ -1,7 +1,7 @@
 namespace SessionGrains.Sessions;
 
 /// <summary>
-/// What a user grain hands a session grain to open it: the sign-in, its time, the index shard
+/// What a user grain hands a session grain to open it: the sign-in, its time, the session table shard
 /// of its user, and the policy values in force at sign-in, which stay with the session for life.
 /// </summary>
 [GenerateSerializer, Immutable]

@@ -8,10 +8,10 @@ namespace SessionGrains.Tenants;
 public interface ITenantGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Creates the tenant with its session table split into <paramref name="indexShards"/> shards
+    /// Creates the tenant with its session table split into <paramref name="sessionTableShards"/> shards
     /// (fixed for the tenant's life); null when it exists already.
     /// </summary>
-    Task<TenantInfo?> Create(string name, int indexShards);
+    Task<TenantInfo?> Create(string name, int sessionTableShards);
 
     /// <summary>The tenant, or null when it does not exist.</summary>
     Task<TenantInfo?> Get();

@@ -7,7 +7,7 @@ public sealed record TenantInfo(
     [property: Id(1)] string Name,
     [property: Id(2)] DateTimeOffset CreatedAt,
     [property: Id(3)] TenantPolicy Policy,
-    [property: Id(4)] int IndexShards);
+    [property: Id(4)] int SessionTableShards);
 
 /// <summary>A microtenant: a part of a tenant with administrators of its own.</summary>
 [GenerateSerializer, Immutable]
@@ -56,7 +56,7 @@ public sealed record TenantSnapshot(
     [property: Id(2)] bool Exists,
     [property: Id(3)] TenantPolicy Policy,
     [property: Id(4)] IReadOnlyDictionary<string, ApiKeyCredential> Keys,
-    [property: Id(5)] int IndexShards,
+    [property: Id(5)] int SessionTableShards,
     [property: Id(6)] IReadOnlyList<LogoutAllMarker> LogoutAlls,
     [property: Id(8)] IReadOnlySet<string> Microtenants)
 {

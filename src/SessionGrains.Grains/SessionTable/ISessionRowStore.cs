@@ -11,7 +11,7 @@ public sealed record StoredSessionState(byte[] State, long Version);
 /// <summary>
 /// The table that holds every session: one row each, with the columns the session table lists
 /// and the grain's full state. Session grains read and write their own row through it (as their
-/// grain storage); index shards load their part of it when they activate. Because the row the
+/// grain storage); the session table's shards load their part of it when they activate. Because the row the
 /// table is rebuilt from is the very row that holds the session, a stored session is always
 /// listed, whatever crashed in between.
 /// </summary>

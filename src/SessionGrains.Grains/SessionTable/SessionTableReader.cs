@@ -16,7 +16,7 @@ public sealed class SessionTableReader(IGrainFactory grains, TenantCache tenants
         var tenant = await tenants.GetAsync(tenantId);
         var asOf = query.AsOf ?? time.GetUtcNow();
         query = query with { AsOf = asOf };
-        var pages = await Task.WhenAll(ShardsFor(tenantId, tenant.IndexShards, query.UserId).Select(s => s.Query(query)));
+        var pages = await Task.WhenAll(ShardsFor(tenantId, tenant.SessionTableShards, query.UserId).Select(s => s.Query(query)));
 
         return (pages.Sum(p => p.Total), Merge(pages, query, asOf.UtcTicks));
     }
@@ -67,7 +67,7 @@ public sealed class SessionTableReader(IGrainFactory grains, TenantCache tenants
     {
         var tenant = await tenants.GetAsync(tenantId);
         var at = asOf ?? time.GetUtcNow();
-        var parts = await Task.WhenAll(ShardsFor(tenantId, tenant.IndexShards, null).Select(s => s.Stats(microtenantId, at)));
+        var parts = await Task.WhenAll(ShardsFor(tenantId, tenant.SessionTableShards, null).Select(s => s.Stats(microtenantId, at)));
         var byClient = parts
             .SelectMany(p => p.ByClient)
             .GroupBy(c => c.ClientId, StringComparer.Ordinal)

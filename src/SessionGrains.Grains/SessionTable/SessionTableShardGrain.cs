@@ -78,9 +78,9 @@ internal sealed partial class SessionTableShardGrain(
         return purged.Count;
     }
 
-    [LoggerMessage(LogLevel.Information, "Index shard {TenantId}/{Shard} loaded {Count} sessions.")]
+    [LoggerMessage(LogLevel.Information, "Session table shard {TenantId}/{Shard} loaded {Count} sessions.")]
     private partial void LogLoaded(string tenantId, int shard, int count);
 
-    [LoggerMessage(LogLevel.Information, "Index shard {TenantId}/{Shard} purged {Count} sessions past retention.")]
+    [LoggerMessage(LogLevel.Information, "Session table shard {TenantId}/{Shard} purged {Count} sessions past retention.")]
     private partial void LogPurged(string tenantId, int shard, int count);
 }

@@ -232,7 +232,7 @@ internal sealed partial class SessionGrain(
     }
 
     /// <summary>
-    /// Stores the session's row, then tells its index shard. The row is the truth: a shard that
+    /// Stores the session's row, then tells its session table shard. The row is the truth: a shard that
     /// misses the update (its silo died) reloads the row when it comes back.
     /// </summary>
     private async Task WriteAsync()
@@ -308,9 +308,9 @@ internal sealed partial class SessionGrain(
         _activityFlush = null;
     }
 
-    [LoggerMessage(LogLevel.Information, "Session stored; telling index shard {TenantId}/{Shard} failed (attempt {Attempt}), trying again.")]
+    [LoggerMessage(LogLevel.Information, "Session stored; telling session table shard {TenantId}/{Shard} failed (attempt {Attempt}), trying again.")]
     private partial void LogShardUpdateRetried(Exception ex, string tenantId, int shard, int attempt);
 
-    [LoggerMessage(LogLevel.Warning, "Session stored, but index shard {TenantId}/{Shard} was not told; it catches up when it reloads.")]
+    [LoggerMessage(LogLevel.Warning, "Session stored, but session table shard {TenantId}/{Shard} was not told; it catches up when it reloads.")]
     private partial void LogShardUpdateFailed(Exception ex, string tenantId, int shard);
 }

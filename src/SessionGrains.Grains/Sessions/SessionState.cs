@@ -35,7 +35,7 @@ public sealed class SessionState
     [Id(13)] public DateTimeOffset? LastRefreshAt { get; set; }
     [Id(14)] public int RefreshCount { get; set; }
 
-    /// <summary>The index shard of the session's user, fixed at sign-in.</summary>
+    /// <summary>The session table shard of the session's user, fixed at sign-in.</summary>
     [Id(15)] public int Shard { get; set; }
 
     /// <summary>

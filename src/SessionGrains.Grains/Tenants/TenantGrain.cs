@@ -12,9 +12,9 @@ internal sealed class TenantGrain(
 {
     private string TenantId => this.GetPrimaryKeyString();
 
-    public async Task<TenantInfo?> Create(string name, int indexShards)
+    public async Task<TenantInfo?> Create(string name, int sessionTableShards)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(indexShards, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sessionTableShards, 1);
         if (state.State.Created)
         {
             return null;
@@ -25,7 +25,7 @@ internal sealed class TenantGrain(
         state.State.Created = true;
         state.State.Name = name;
         state.State.CreatedAt = time.GetUtcNow();
-        state.State.IndexShards = indexShards;
+        state.State.SessionTableShards = sessionTableShards;
         await CommitAsync();
         return Info();
     }
@@ -121,7 +121,7 @@ internal sealed class TenantGrain(
         await broadcast.PublishAsync(Snapshot());
     }
 
-    private TenantInfo Info() => new(TenantId, state.State.Name, state.State.CreatedAt, state.State.Policy, state.State.IndexShards);
+    private TenantInfo Info() => new(TenantId, state.State.Name, state.State.CreatedAt, state.State.Policy, state.State.SessionTableShards);
 
     private TenantSnapshot Snapshot() => !state.State.Created
         ? TenantSnapshot.Missing(TenantId)
@@ -134,7 +134,7 @@ internal sealed class TenantGrain(
                 k => k.Info.KeyId,
                 k => new ApiKeyCredential(k.Info.KeyId, k.SecretHash, k.Info.Role, k.Info.MicrotenantId),
                 StringComparer.Ordinal),
-            state.State.IndexShards,
+            state.State.SessionTableShards,
             state.State.LogoutAlls.ToArray(),
             state.State.Microtenants.Keys.ToHashSet(StringComparer.Ordinal));
 }

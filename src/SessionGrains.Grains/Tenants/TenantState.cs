@@ -22,7 +22,7 @@ public sealed class TenantState
     [Id(5)] public long Version { get; set; }
 
     /// <summary>How many shards the session table has; fixed at creation.</summary>
-    [Id(6)] public int IndexShards { get; set; } = 1;
+    [Id(6)] public int SessionTableShards { get; set; } = 1;
 
     /// <summary>
     /// Every logout-all (tenant-wide or of one client), oldest first, the most recent

@@ -26,7 +26,7 @@ internal sealed class UserGrain(
     {
         var (tenantId, userId) = Key;
         var tenant = await tenants.GetAsync(tenantId);
-        var shard = GrainFactory.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(tenantId, GrainKeys.ShardOf(userId, tenant.IndexShards)));
+        var shard = GrainFactory.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(tenantId, GrainKeys.ShardOf(userId, tenant.SessionTableShards)));
         var live = await shard.Query(SessionQuery.Default with
         {
             UserId = userId, Status = StatusFilter.Active, Sort = SessionSortKey.CreatedAt, Descending = false, Take = int.MaxValue,
@@ -70,7 +70,7 @@ internal sealed class UserGrain(
         _sessions.Add(new UserSessionEntry(sessionId, now, policy.AbsoluteLifetimeSeconds > 0 ? now.AddSeconds(policy.AbsoluteLifetimeSeconds) : null));
         var tokens = await Session(sessionId).Open(new SessionOpening(
             signIn, policy.IdleTimeoutSeconds, policy.AbsoluteLifetimeSeconds, policy.RefreshReuseGraceSeconds,
-            now, GrainKeys.ShardOf(Key.UserId, tenant.IndexShards)));
+            now, GrainKeys.ShardOf(Key.UserId, tenant.SessionTableShards)));
         return new SignInResult(tokens, null);
     }
 

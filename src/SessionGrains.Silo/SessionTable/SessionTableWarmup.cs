@@ -35,7 +35,7 @@ internal sealed partial class SessionTableWarmup(IGrainFactory grains, IOptions<
                 var tenant = await grains.GetGrain<ITenantGrain>(tenantId).GetSnapshot();
 
                 // One shard at a time per tenant: loading is I/O and CPU heavy, and requests come first.
-                for (var shard = 0; shard < tenant.IndexShards; shard++)
+                for (var shard = 0; shard < tenant.SessionTableShards; shard++)
                 {
                     sessions += await grains.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(tenantId, shard)).Count();
                 }

@@ -20,7 +20,7 @@ public sealed record PolicyDto(
 /// <summary>A tenant on the wire.</summary>
 public sealed record TenantDto(string TenantId, string Name, DateTimeOffset CreatedAt, PolicyDto Policy, int IndexShards)
 {
-    public static TenantDto From(TenantInfo t) => new(t.TenantId, t.Name, t.CreatedAt, PolicyDto.From(t.Policy), t.IndexShards);
+    public static TenantDto From(TenantInfo t) => new(t.TenantId, t.Name, t.CreatedAt, PolicyDto.From(t.Policy), t.SessionTableShards);
 }
 
 /// <summary>Body of <c>POST /api/v1/tenants/{tenantId}/api-keys</c>.</summary>

@@ -23,7 +23,7 @@ public static class TenantEndpoints
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(CreateTenantRequest body, IGrainFactory grains, IOptions<SessionTableOptions> index)
+    private static async Task<IResult> CreateAsync(CreateTenantRequest body, IGrainFactory grains, IOptions<SessionTableOptions> sessionTable)
     {
         var validator = new Validator();
         validator.Identifier("tenantId", body.TenantId);
@@ -33,7 +33,7 @@ public static class TenantEndpoints
             return validator.Problem();
         }
 
-        var created = await grains.GetGrain<ITenantGrain>(body.TenantId!).Create(body.Name!, index.Value.ShardsPerTenant);
+        var created = await grains.GetGrain<ITenantGrain>(body.TenantId!).Create(body.Name!, sessionTable.Value.ShardsPerTenant);
         return created is null
             ? ApiProblem.Of(StatusCodes.Status409Conflict, "tenant_exists", "Tenant exists", $"Tenant '{body.TenantId}' exists already.")
             : Results.Created($"/api/v1/tenants/{created.TenantId}", TenantDto.From(created));

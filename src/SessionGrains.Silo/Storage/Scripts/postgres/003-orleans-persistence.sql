@@ -13,8 +13,8 @@
 -- every lookup (the same expression, so the planner can use the index). A row's Version grows
 -- by one per write and never goes back, which is what makes the optimistic check sound.
 
--- Most writes replace the state of a row that exists (session activity, refresh rotation) and
--- touch no indexed column; the free tenth of each page lets PostgreSQL keep such updates on the
+-- Most writes replace the state of a row that exists (a user's denylist flag, a tenant's policy,
+-- keys and logout-alls; sessions have their own table) and touch no indexed column; the free tenth of each page lets PostgreSQL keep such updates on the
 -- same page (HOT), with no index write.
 CREATE TABLE IF NOT EXISTS OrleansStorage
 (
@@ -85,8 +85,8 @@ INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('ClearStorageKey', $sql$
 $sql$)
 ON CONFLICT (QueryKey) DO UPDATE SET QueryText = EXCLUDED.QueryText;
 
--- Used when a storage is configured to delete rows on clear (purging ended sessions). The
--- provider treats an empty or unchanged version as a conflict, so a successful delete answers
+-- Used when a storage is configured to delete rows on clear (none is today; the provider still
+-- asks for the key). It treats an empty or unchanged version as a conflict, so a successful delete answers
 -- with a version that differs from the one the caller held.
 INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('DeleteStorageKey', $sql$
     DELETE FROM OrleansStorage

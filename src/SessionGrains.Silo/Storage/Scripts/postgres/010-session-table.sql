@@ -1,7 +1,8 @@
--- SessionGrains, PostgreSQL: the session table. One row per session: the columns the session
--- table lists (loaded by the index shards, by tenant and shard) beside the session grain's full
--- state (Orleans binary, token hashes included, never tokens). Version is the grain's ETag.
+-- SessionGrains, PostgreSQL: the session table. One row per session: the columns the table lists
+-- (a shard loads them, by tenant and shard, when it activates) beside the session grain's full
+-- state (Orleans binary, token hashes included, never tokens). Version is the row's version.
 -- Times are Unix milliseconds; Kind, Status and EndReason are the enums' numbers (append-only).
+-- The columns are mapped, once, in SessionColumns; a test holds the two scripts to that map.
 CREATE TABLE IF NOT EXISTS Sessions
 (
     TenantId           VARCHAR(128)  NOT NULL,

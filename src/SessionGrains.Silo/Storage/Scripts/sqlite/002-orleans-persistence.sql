@@ -68,8 +68,9 @@ INSERT OR REPLACE INTO OrleansQuery (QueryKey, QueryText) VALUES ('ClearStorageK
     RETURNING Version AS NewGrainStateVersion;
 ');
 
--- Used when a storage is configured to delete rows on clear (purging ended sessions). The provider
--- reads a NULL answer as a version conflict, so a delete that happened answers the version + 1.
+-- Used when a storage is configured to delete rows on clear (none is today; the provider still
+-- asks for the key). It reads a NULL answer as a version conflict, so a delete that happened
+-- answers the version + 1.
 INSERT OR REPLACE INTO OrleansQuery (QueryKey, QueryText) VALUES ('DeleteStorageKey', '
     DELETE FROM OrleansStorage
     WHERE GrainIdHash = @GrainIdHash AND GrainTypeHash = @GrainTypeHash
