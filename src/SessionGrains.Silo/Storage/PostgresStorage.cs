@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace SessionGrains.Silo.Storage;
@@ -52,12 +53,5 @@ public sealed class PostgresStorage : StorageProvider
         new SessionTable.PostgresSessionRowStore(connectionString, loggers.CreateLogger<SessionTable.PostgresSessionRowStore>());
 
     /// <inheritdoc/>
-    /// <remarks>Reads the query table rather than a constant, so a database without the schema is not ready.</remarks>
-    public override async Task PingAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM OrleansQuery", connection);
-        await command.ExecuteScalarAsync(cancellationToken);
-    }
+    public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace SessionGrains.Silo.Storage;
@@ -39,12 +40,5 @@ public sealed class SqliteStorage : StorageProvider
         new SessionTable.SqliteSessionRowStore(connectionString, loggers.CreateLogger<SessionTable.SqliteSessionRowStore>());
 
     /// <inheritdoc/>
-    public override async Task PingAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM OrleansQuery;";
-        await command.ExecuteScalarAsync(cancellationToken);
-    }
+    public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
 }

@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace SessionGrains.Silo.Storage;
 
 /// <summary>
@@ -18,8 +20,21 @@ public abstract class StorageProvider
     /// <summary>The session table in this database (see <c>ISessionRowStore</c>).</summary>
     public abstract SessionTable.SessionRowStore CreateSessionRowStore(string connectionString, ILoggerFactory loggers);
 
-    /// <summary>Answers when the database accepts a trivial query.</summary>
-    public abstract Task PingAsync(string connectionString, CancellationToken cancellationToken);
+    /// <summary>A new, closed connection to the database.</summary>
+    public abstract DbConnection CreateConnection(string connectionString);
+
+    /// <summary>
+    /// Answers when the database holds the schema: it reads the query table rather than a
+    /// constant, so a database the scripts have not run on is not ready.
+    /// </summary>
+    public async Task PingAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = CreateConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM OrleansQuery";
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
 
     /// <summary>The provider named by configuration (<c>sqlite</c> or <c>postgres</c>).</summary>
     public static StorageProvider For(string name) => name.Trim().ToLowerInvariant() switch
