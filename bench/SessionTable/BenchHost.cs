@@ -169,7 +169,7 @@ public sealed class BenchApi(Uri baseAddress) : IDisposable
                 .Expect(HttpStatusCode.Created);
         }
 
-        return tenant["sessionTableShards"]!.GetValue<int>();
+        return tenant["indexShards"]!.GetValue<int>();
     }
 
     /// <summary>Creates an API key of a role and returns its secret.</summary>
