@@ -6,9 +6,11 @@ namespace SessionGrains.Tests.Infrastructure;
 /// </summary>
 public sealed record SiloSettings(string DatabasePath, int HttpPort, int SiloPort, int GatewayPort, string? OperatorKey, string Environment = "Production")
 {
-    public static SiloSettings Fresh(string? operatorKey = "sgo.test-operator-key-" + "0123456789abcdef") => new(
-        Path.Combine(Path.GetTempPath(), "sessiongrains-tests", $"{Guid.NewGuid():N}.db"),
-        FreePort.Next(), FreePort.Next(), FreePort.Next(), operatorKey);
+    public static SiloSettings Fresh(string? operatorKey = "sgo.test-operator-key-" + "0123456789abcdef")
+    {
+        var ports = FreePorts.Take(3);
+        return new(Path.Combine(Path.GetTempPath(), "sessiongrains-tests", $"{Guid.NewGuid():N}.db"), ports[0], ports[1], ports[2], operatorKey);
+    }
 
     /// <summary>Removes the database and its WAL files once no host uses them.</summary>
     public void DeleteDatabase()

@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using SessionGrains.Silo.Hosting;
+using SessionGrains.Tests.Infrastructure;
 
 namespace SessionGrains.Tests.Storage;
 
@@ -31,7 +31,7 @@ public sealed class PostgresSilo : IAsyncDisposable
     public static async Task<PostgresSilo> StartAsync(
         string connectionString, string clusterId, string operatorKey, CancellationToken cancellationToken)
     {
-        var ports = FreePorts(3);
+        var ports = FreePorts.Take(3);
         var httpPort = ports[0];
         string[] args =
         [
@@ -129,29 +129,6 @@ public sealed class PostgresSilo : IAsyncDisposable
             }
 
             await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    // Probed on any address because the silo port binds the host's own address, not loopback;
-    // the listeners stay open until all are chosen so the ports differ from each other.
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Any, 0)).ToArray();
-        try
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Start();
-            }
-
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Dispose();
-            }
         }
     }
 }
