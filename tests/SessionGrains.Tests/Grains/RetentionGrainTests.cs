@@ -36,7 +36,7 @@ public sealed class RetentionGrainTests(GrainClusterFixture fixture)
     /// <summary>Whether the session's row is in the SQLite file, read directly rather than through any grain.</summary>
     private async Task<bool> StoredAsync(string sessionId)
     {
-        await using var connection = new SqliteConnection($"Data Source={fixture.DatabasePath}");
+        await using var connection = new SqliteConnection(fixture.Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM Sessions WHERE TenantId = $tenant AND SessionId = $session";

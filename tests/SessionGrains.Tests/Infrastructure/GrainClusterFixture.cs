@@ -18,16 +18,18 @@ public class GrainClusterFixture : IAsyncLifetime
     /// <summary>The session clock every silo of this cluster reads.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
 
+    private readonly SqliteDatabases _databases = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), "sessiongrains-tests", $"{Guid.NewGuid():N}.db");
+    public TestDatabase Database { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        var connectionString = $"Data Source={DatabasePath}";
+        Database = await _databases.CreateAsync(CancellationToken.None);
+        var connectionString = Database.ConnectionString;
         var sqlite = new SqliteStorage();
         await sqlite.ApplySchemaAsync(connectionString, CancellationToken.None);
         var builder = new InProcessTestClusterBuilder(2);
@@ -48,11 +50,7 @@ public class GrainClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Cluster.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(DatabasePath + suffix);
-        }
+        await _databases.DisposeAsync();
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using SessionGrains.Tests.Infrastructure;
 
 namespace SessionGrains.Tests.Storage;
 
@@ -9,7 +10,7 @@ namespace SessionGrains.Tests.Storage;
 /// and two silos on one database form one cluster that honours revocation at once.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresHostTests(PostgresServerFixture server)
+public sealed class PostgresHostTests(PostgresDatabases databases)
 {
     private readonly string _operatorKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
     private readonly string _clusterId = $"pg-test-{Guid.NewGuid():N}";
@@ -20,7 +21,8 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ct = timeout.Token;
-        var cs = await server.CreateDatabaseAsync(ct);
+        var db = await databases.CreateAsync(ct);
+        var cs = db.ConnectionString;
 
         string serviceKey, liveToken, loggedOutToken, liveSessionId;
         await using (var silo = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct))
@@ -38,9 +40,9 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
         }
 
         // The state is in PostgreSQL, and the stopped silo told the membership table it left.
-        Assert.True((long)(await PostgresServerFixture.ScalarAsync(cs, "SELECT count(*) FROM OrleansStorage WHERE PayloadBinary IS NOT NULL", ct))! >= 2);
-        Assert.Equal(2L, await PostgresServerFixture.ScalarAsync(cs, "SELECT count(*) FROM Sessions", ct));
-        Assert.Equal($"{Dead}", await SiloStatusesAsync(cs, ct));
+        Assert.True((long)(await db.ScalarAsync("SELECT count(*) FROM OrleansStorage WHERE PayloadBinary IS NOT NULL", ct))! >= 2);
+        Assert.Equal(2L, await db.ScalarAsync("SELECT count(*) FROM Sessions", ct));
+        Assert.Equal($"{Dead}", await SiloStatusesAsync(db, ct));
 
         // Nothing survives in memory: a new host in the same process starts from the database alone.
         await using (var silo = await PostgresSilo.StartAsync(cs, _clusterId, _operatorKey, ct))
@@ -61,11 +63,12 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ct = timeout.Token;
-        var cs = await server.CreateDatabaseAsync(ct);
+        var db = await databases.CreateAsync(ct);
+        var cs = db.ConnectionString;
 
         await using var silos = await StartTwoSilosAsync(cs, ct);
         var (a, b) = (silos.A, silos.B);
-        Assert.Equal($"{Active},{Active}", await SiloStatusesAsync(cs, ct));
+        Assert.Equal($"{Active},{Active}", await SiloStatusesAsync(db, ct));
 
         var serviceKey = await CreateTenantAndServiceKeyAsync(a, ct);
         var keyId = (await a.CallAsync(HttpMethod.Get, $"{Tenant}/api-keys", _operatorKey, null, HttpStatusCode.OK, ct))
@@ -93,7 +96,8 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ct = timeout.Token;
-        var cs = await server.CreateDatabaseAsync(ct);
+        var db = await databases.CreateAsync(ct);
+        var cs = db.ConnectionString;
         await using var cluster = await StartTwoSilosAsync(cs, ct);
         var (a, b) = (cluster.A, cluster.B);
         var serviceKey = await CreateTenantAndServiceKeyAsync(a, ct);
@@ -175,9 +179,9 @@ public sealed class PostgresHostTests(PostgresServerFixture server)
 
     private string Tenant => $"/api/v1/tenants/{_tenant}";
 
-    private async Task<string> SiloStatusesAsync(string cs, CancellationToken ct) =>
-        (string)(await PostgresServerFixture.ScalarAsync(
-            cs, "SELECT string_agg(Status::text, ',' ORDER BY Status) FROM OrleansMembershipTable WHERE DeploymentId = @p0", ct, _clusterId))!;
+    private async Task<string> SiloStatusesAsync(TestDatabase db, CancellationToken ct) =>
+        (string)(await db.ScalarAsync(
+            "SELECT string_agg(Status::text, ',' ORDER BY Status) FROM OrleansMembershipTable WHERE DeploymentId = @p0", ct, _clusterId))!;
 
     private async Task<string> CreateTenantAndServiceKeyAsync(PostgresSilo silo, CancellationToken ct)
     {

@@ -5,6 +5,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
 using SessionGrains.Silo.Storage;
+using SessionGrains.Tests.Infrastructure;
 
 namespace SessionGrains.Tests.Storage;
 
@@ -13,7 +14,7 @@ namespace SessionGrains.Tests.Storage;
 /// Orleans' providers ask for, and the stored queries keep the providers' contracts.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresSchemaTests(PostgresServerFixture server) : IDisposable
+public sealed class PostgresSchemaTests(PostgresDatabases databases) : IDisposable
 {
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
 
@@ -39,7 +40,7 @@ public sealed class PostgresSchemaTests(PostgresServerFixture server) : IDisposa
     public async Task Applying_the_schema_twice_succeeds_and_stores_every_required_query()
     {
         var ct = Timeout;
-        var cs = await server.CreateDatabaseAsync(ct);
+        var cs = (await databases.CreateAsync(ct)).ConnectionString;
         var storage = new PostgresStorage();
 
         await storage.ApplySchemaAsync(cs, ct);
@@ -74,7 +75,7 @@ public sealed class PostgresSchemaTests(PostgresServerFixture server) : IDisposa
     public async Task Silos_starting_together_apply_the_schema_without_error()
     {
         var ct = Timeout;
-        var cs = await server.CreateDatabaseAsync(ct);
+        var cs = (await databases.CreateAsync(ct)).ConnectionString;
 
         // Without the advisory lock, concurrent CREATE TABLE IF NOT EXISTS races on the catalog.
         await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => new PostgresStorage().ApplySchemaAsync(cs, ct), ct)));
@@ -86,7 +87,7 @@ public sealed class PostgresSchemaTests(PostgresServerFixture server) : IDisposa
     public async Task A_newer_query_text_replaces_the_stored_one()
     {
         var ct = Timeout;
-        var cs = await server.CreateDatabaseAsync(ct);
+        var cs = (await databases.CreateAsync(ct)).ConnectionString;
         var storage = new PostgresStorage();
         await storage.ApplySchemaAsync(cs, ct);
         var original = (await QueriesAsync(cs, ct))["ReadFromStorageKey"];
@@ -101,7 +102,7 @@ public sealed class PostgresSchemaTests(PostgresServerFixture server) : IDisposa
     public async Task Grain_state_queries_keep_the_optimistic_version_contract()
     {
         var ct = Timeout;
-        var cs = await server.CreateDatabaseAsync(ct);
+        var cs = (await databases.CreateAsync(ct)).ConnectionString;
         await new PostgresStorage().ApplySchemaAsync(cs, ct);
         var queries = await QueriesAsync(cs, ct);
 
@@ -145,7 +146,7 @@ public sealed class PostgresSchemaTests(PostgresServerFixture server) : IDisposa
     public async Task Reminder_queries_version_rows_and_delete_only_the_held_version()
     {
         var ct = Timeout;
-        var cs = await server.CreateDatabaseAsync(ct);
+        var cs = (await databases.CreateAsync(ct)).ConnectionString;
         await new PostgresStorage().ApplySchemaAsync(cs, ct);
         var queries = await QueriesAsync(cs, ct);
         var start = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
@@ -187,7 +188,7 @@ public sealed class PostgresSchemaTests(PostgresServerFixture server) : IDisposa
     public async Task Membership_queries_apply_changes_only_on_the_version_the_silo_read()
     {
         var ct = Timeout;
-        var cs = await server.CreateDatabaseAsync(ct);
+        var cs = (await databases.CreateAsync(ct)).ConnectionString;
         await new PostgresStorage().ApplySchemaAsync(cs, ct);
         var queries = await QueriesAsync(cs, ct);
         var started = new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
