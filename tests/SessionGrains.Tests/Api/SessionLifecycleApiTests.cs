@@ -133,7 +133,7 @@ public sealed class SessionLifecycleApiTests(SiloFixture fixture) : IAsyncLifeti
     /// <summary>The stored version of a session's row: it grows by one per storage write.</summary>
     private async Task<long> StoredVersionAsync(string sessionId)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={fixture.Silo.Settings.DatabasePath}");
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(fixture.Silo.Settings.Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Version FROM Sessions WHERE TenantId = $tenant AND SessionId = $session";
