@@ -6,9 +6,10 @@ namespace SessionGrains.Tests.Api;
 
 /// <summary>
 /// A 201 means stored: sessions, ends and keys survive a graceful restart and a kill of the
-/// silo on the same database. Live tokens still validate afterwards; ended ones do not.
+/// silo on the same database. Live tokens still validate afterwards; ended ones do not. Runs on
+/// each provider.
 /// </summary>
-public sealed class DurabilityTests(SqliteDatabases databases) : IClassFixture<SqliteDatabases>
+public abstract class DurabilityTests(ITestDatabases databases)
 {
     private async Task<SiloSettings> FreshAsync(string? operatorKey = SiloSettings.TestOperatorKey) =>
         SiloSettings.Fresh(await databases.CreateAsync(CancellationToken.None), operatorKey);
@@ -152,3 +153,8 @@ public sealed class DurabilityTests(SqliteDatabases databases) : IClassFixture<S
         return match.Value;
     }
 }
+
+public sealed class SqliteDurabilityTests(SqliteDatabases databases) : DurabilityTests(databases), IClassFixture<SqliteDatabases>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresDurabilityTests(PostgresDatabases databases) : DurabilityTests(databases);
