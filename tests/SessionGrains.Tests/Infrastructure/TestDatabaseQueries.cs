@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 
 namespace SessionGrains.Tests.Infrastructure;
@@ -20,6 +21,48 @@ public static class TestDatabaseQueries
         }
 
         return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public static async Task ExecuteAsync(this TestDatabase database, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(database, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Every row of every result set, as Orleans' RelationalStorage reads them.</summary>
+    public static async Task<List<object?[]>> RowsAsync(
+        this TestDatabase database, string sql, CancellationToken cancellationToken, Action<DbCommand> bind)
+    {
+        await using var connection = await OpenAsync(database, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<object?[]>();
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var values = new object[reader.FieldCount];
+                reader.GetValues(values);
+                rows.Add(values);
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        return rows;
+    }
+
+    /// <summary>Binds a typed parameter the way Orleans' ADO.NET providers do (null as DBNull).</summary>
+    public static void Add(this DbCommand command, string name, DbType type, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
     }
 
     private static async Task<DbConnection> OpenAsync(TestDatabase database, CancellationToken cancellationToken)
