@@ -154,7 +154,9 @@ public abstract class DurabilityTests(ITestDatabases databases)
     }
 }
 
+[Trait("Category", "Cluster")]
 public sealed class SqliteDurabilityTests(SqliteDatabases databases) : DurabilityTests(databases), IClassFixture<SqliteDatabases>;
 
+[Trait("Category", "Cluster")]
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresDurabilityTests(PostgresDatabases databases) : DurabilityTests(databases);

@@ -5,6 +5,7 @@ using SessionGrains.Tests.Infrastructure;
 namespace SessionGrains.Tests.Api;
 
 /// <summary>The session lifecycle as an identity provider sees it, over real HTTP.</summary>
+[Trait("Category", "Cluster")]
 [Collection(SiloCollection.Name)]
 public sealed class SessionLifecycleApiTests(SiloFixture fixture) : IAsyncLifetime
 {

@@ -12,6 +12,7 @@ namespace SessionGrains.Tests.Grains;
 /// Ended sessions stay listed for the retention period, then a shard's sweep removes them from the
 /// table and from storage; live sessions are never purged, however old.
 /// </summary>
+[Trait("Category", "Cluster")]
 [Collection(GrainClusterCollection.Name)]
 public sealed class RetentionGrainTests(GrainClusterFixture fixture)
 {

@@ -155,7 +155,9 @@ public abstract class SiloCrashGrainTests(ITestDatabases databases) : IAsyncLife
     }
 }
 
+[Trait("Category", "Cluster")]
 public sealed class SqliteSiloCrashGrainTests(SqliteDatabases databases) : SiloCrashGrainTests(databases), IClassFixture<SqliteDatabases>;
 
+[Trait("Category", "Cluster")]
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSiloCrashGrainTests(PostgresDatabases databases) : SiloCrashGrainTests(databases);

@@ -8,6 +8,7 @@ namespace SessionGrains.Tests.Storage;
 /// The real host on PostgreSQL, over real HTTP: sessions survive a restart of the whole cluster,
 /// and two silos on one database form one cluster that honours revocation at once.
 /// </summary>
+[Trait("Category", "Cluster")]
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresHostTests(PostgresDatabases databases)
 {

@@ -9,6 +9,7 @@ namespace SessionGrains.Tests.Storage;
 /// PostgreSQL holds membership and reminders too: besides the shared schema tests, its scripts
 /// apply concurrently, and the stored membership and reminder queries keep those providers' contracts.
 /// </summary>
+[Trait("Category", "Cluster")]
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSchemaTests(PostgresDatabases databases) : SchemaTests(databases)
 {

@@ -128,6 +128,7 @@ public abstract class SchemaTests(ITestDatabases databases) : IDisposable
 }
 
 /// <summary>SQLite holds grain state only: membership is the single silo's own.</summary>
+[Trait("Category", "Cluster")]
 public sealed class SqliteSchemaTests(SqliteDatabases databases) : SchemaTests(databases), IClassFixture<SqliteDatabases>
 {
     protected override IReadOnlyCollection<string> RequiredQueryKeys => OrleansQueryKeys.Persistence;

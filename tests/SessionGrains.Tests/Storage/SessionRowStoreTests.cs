@@ -113,7 +113,9 @@ public abstract class SessionRowStoreTests(ITestDatabases databases) : IAsyncLif
     }
 }
 
+[Trait("Category", "Cluster")]
 public sealed class SqliteSessionRowStoreTests(SqliteDatabases databases) : SessionRowStoreTests(databases), IClassFixture<SqliteDatabases>;
 
+[Trait("Category", "Cluster")]
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSessionRowStoreTests(PostgresDatabases databases) : SessionRowStoreTests(databases);

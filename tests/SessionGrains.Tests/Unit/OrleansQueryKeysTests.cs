@@ -7,6 +7,7 @@ using SessionGrains.Tests.Infrastructure;
 namespace SessionGrains.Tests.Unit;
 
 /// <summary>The query keys the schema tests require are the ones Orleans' providers really look up.</summary>
+[Trait("Category", "Unit")]
 public sealed class OrleansQueryKeysTests
 {
     [Fact]
