@@ -79,17 +79,18 @@ public abstract class SiloCrashGrainTests(ITestDatabases databases) : IAsyncLife
     /// <summary>Asks the survivor's table until the dead silo's shards answer again from their new home.</summary>
     private async Task<(long Total, IReadOnlyList<SessionRow> Items)> ListWhenSettledAsync(SiloAddress survivor, DateTimeOffset asOf)
     {
+        var retry = TimeSpan.FromMilliseconds(500);
         var deadline = Stopwatch.StartNew();
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await _tenant.ListAllAsync(Cluster.TableOn(survivor), asOf);
             }
-            catch (Exception) when (deadline.Elapsed < SettleDeadline)
+            catch (Exception) when (deadline.Elapsed < SettleDeadline && attempt < SettleDeadline / retry)
             {
                 // A call routed to the dead silo fails until membership declares it dead: settling, not logic.
-                await Task.Delay(TimeSpan.FromMilliseconds(500));
+                await Task.Delay(retry);
             }
         }
     }

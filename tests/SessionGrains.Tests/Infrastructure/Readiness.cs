@@ -8,16 +8,21 @@ public static class Readiness
 
     /// <summary>
     /// Returns once the silo at <paramref name="baseAddress"/> answers ready. <paramref name="ensureRunning"/>
-    /// runs before each probe and throws when the silo is gone for good; <paramref name="describe"/>
-    /// adds what is known of the silo to a timeout.
+    /// runs before each probe and throws when the silo is gone for good (a process that exited);
+    /// <paramref name="describe"/> adds what is known of the silo (its output) to a timeout.
     /// </summary>
-    public static async Task WaitAsync(Uri baseAddress, Func<Task> ensureRunning, Func<string> describe, CancellationToken cancellationToken)
+    public static async Task WaitAsync(
+        Uri baseAddress, CancellationToken cancellationToken, Func<Task>? ensureRunning = null, Func<string>? describe = null)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
         await Poll.UntilAsync(
             async ct =>
             {
-                await ensureRunning();
+                if (ensureRunning is not null)
+                {
+                    await ensureRunning();
+                }
+
                 try
                 {
                     using var response = await http.GetAsync("/health/ready", ct);
@@ -33,7 +38,7 @@ public static class Readiness
                 }
             },
             Limit,
-            () => $"The silo at {baseAddress} did not become ready:\n{describe()}",
+            () => $"The silo at {baseAddress} did not become ready.\n{describe?.Invoke()}",
             cancellationToken);
     }
 }

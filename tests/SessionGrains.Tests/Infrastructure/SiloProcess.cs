@@ -59,7 +59,7 @@ public sealed class SiloProcess : IAsyncDisposable
         var silo = new SiloProcess(Process.Start(start)!, settings);
         try
         {
-            await Readiness.WaitAsync(settings.BaseAddress, silo.ThrowIfExitedAsync, () => silo.Output, cancellationToken);
+            await Readiness.WaitAsync(settings.BaseAddress, cancellationToken, silo.ThrowIfExitedAsync, () => silo.Output);
             return silo;
         }
         catch
@@ -80,10 +80,10 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the process ends at once, with whatever it had in memory.</summary>
-    public async Task KillAsync()
+    public async Task KillAsync(CancellationToken cancellationToken = default)
     {
         _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
+        await _process.WaitForExitAsync(cancellationToken);
     }
 
     private void Append(string? line)

@@ -46,7 +46,7 @@ public sealed class TestSilo : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken);
-            await Readiness.WaitAsync(settings.BaseAddress, () => Task.CompletedTask, () => "", cancellationToken);
+            await Readiness.WaitAsync(settings.BaseAddress, cancellationToken);
             return silo;
         }
         catch
