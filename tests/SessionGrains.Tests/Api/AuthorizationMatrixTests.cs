@@ -8,6 +8,7 @@ namespace SessionGrains.Tests.Api;
 /// deleted keys get 401; keys without the role, or of another tenant, get 403; the rest get past
 /// authorization (whatever the route then answers).
 /// </summary>
+[Trait("Category", "Cluster")]
 [Collection(SiloCollection.Name)]
 public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifetime
 {

@@ -10,6 +10,7 @@ namespace SessionGrains.Tests.Api;
 /// addresses, non-object and oversize claims, unknown enum values, out-of-range policy numbers,
 /// bad paging, unknown routes and wrong methods.
 /// </summary>
+[Trait("Category", "Cluster")]
 [Collection(SiloCollection.Name)]
 public sealed class BadInputTests(SiloFixture fixture) : IAsyncLifetime
 {

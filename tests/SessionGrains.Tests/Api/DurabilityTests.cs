@@ -6,20 +6,13 @@ namespace SessionGrains.Tests.Api;
 
 /// <summary>
 /// A 201 means stored: sessions, ends and keys survive a graceful restart and a kill of the
-/// silo on the same database. Live tokens still validate afterwards; ended ones do not.
+/// silo on the same database. Live tokens still validate afterwards; ended ones do not. Runs on
+/// each provider.
 /// </summary>
-public sealed class DurabilityTests : IDisposable
+public abstract class DurabilityTests(ITestDatabases databases)
 {
-    private readonly List<SiloSettings> _silos = [];
-
-    private SiloSettings Fresh(string? operatorKey = "sgo.test-operator-key-0123456789abcdef")
-    {
-        var settings = SiloSettings.Fresh(operatorKey);
-        _silos.Add(settings);
-        return settings;
-    }
-
-    public void Dispose() => _silos.ForEach(s => s.DeleteDatabase());
+    private async Task<SiloSettings> FreshAsync(string? operatorKey = SiloSettings.TestOperatorKey) =>
+        SiloSettings.Fresh(await databases.CreateAsync(CancellationToken.None), operatorKey);
 
     private const string Tenant = "durable";
 
@@ -60,7 +53,7 @@ public sealed class DurabilityTests : IDisposable
     [Fact]
     public async Task Everything_survives_a_graceful_restart()
     {
-        var settings = Fresh();
+        var settings = await FreshAsync();
         World world;
         await using (var first = await TestSilo.StartAsync(settings))
         {
@@ -79,10 +72,10 @@ public sealed class DurabilityTests : IDisposable
     [Fact]
     public async Task Activity_held_in_memory_is_written_when_the_silo_stops_gracefully()
     {
-        var settings = Fresh();
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var settings = (await FreshAsync()) with { Time = time };
         string sessionId;
-        await using (var first = await TestSilo.StartAsync(settings, time))
+        await using (var first = await TestSilo.StartAsync(settings))
         {
             await first.Api.CreateTenantAsync(Tenant);
             var service = (await first.Api.CreateKeyAsync(Tenant, "service")).Key;
@@ -93,7 +86,7 @@ public sealed class DurabilityTests : IDisposable
             await first.StopAsync();
         }
 
-        await using var second = await TestSilo.StartAsync(settings, time);
+        await using var second = await TestSilo.StartAsync(settings);
         var details = (await second.Api.GetAsync($"/api/v1/tenants/{Tenant}/sessions/{sessionId}", second.Api.OperatorKey))
             .Expect(HttpStatusCode.OK).Json;
         Assert.Equal(time.GetUtcNow(), DateTimeOffset.Parse(details.Str("lastActivity"), System.Globalization.CultureInfo.InvariantCulture));
@@ -102,7 +95,7 @@ public sealed class DurabilityTests : IDisposable
     [Fact]
     public async Task Everything_survives_a_killed_silo()
     {
-        var settings = Fresh();
+        var settings = await FreshAsync();
         using var api = new ApiClient(settings.BaseAddress, settings.OperatorKey!);
         World world;
         await using (var first = await SiloProcess.StartAsync(settings))
@@ -118,7 +111,7 @@ public sealed class DurabilityTests : IDisposable
     [Fact]
     public async Task Development_generates_an_operator_key_once_and_can_reset_it()
     {
-        var settings = Fresh(operatorKey: null) with { Environment = "Development" };
+        var settings = (await FreshAsync(operatorKey: null)) with { Environment = "Development" };
         string firstKey;
         await using (var first = await SiloProcess.StartAsync(settings))
         {
@@ -136,7 +129,7 @@ public sealed class DurabilityTests : IDisposable
             await second.KillAsync();
         }
 
-        await using var third = await SiloProcess.StartAsync(settings, "--SessionGrains:Auth:ResetOperatorKey=true");
+        await using var third = await SiloProcess.StartAsync(settings with { ResetOperatorKey = true });
         var newKey = GeneratedKey(third.Output);
         using var client = new ApiClient(settings.BaseAddress, newKey);
         (await client.GetAsync("/api/v1/tenants", firstKey)).ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
@@ -146,7 +139,7 @@ public sealed class DurabilityTests : IDisposable
     [Fact]
     public async Task Outside_development_the_silo_refuses_to_start_without_an_operator_key()
     {
-        var settings = Fresh(operatorKey: null);
+        var settings = await FreshAsync(operatorKey: null);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(settings));
 
@@ -160,3 +153,10 @@ public sealed class DurabilityTests : IDisposable
         return match.Value;
     }
 }
+
+[Trait("Category", "Cluster")]
+public sealed class SqliteDurabilityTests(SqliteDatabases databases) : DurabilityTests(databases), IClassFixture<SqliteDatabases>;
+
+[Trait("Category", "Cluster")]
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresDurabilityTests(PostgresDatabases databases) : DurabilityTests(databases);

@@ -11,6 +11,7 @@ namespace SessionGrains.Tests.Api;
 /// queries — search, every filter, every sort both ways, pages — whose answers must equal what
 /// filtering and sorting the sessions' own details gives, every time.
 /// </summary>
+[Trait("Category", "Cluster")]
 [Collection(SiloCollection.Name)]
 public sealed class ListingReferenceTests(SiloFixture fixture)
 {

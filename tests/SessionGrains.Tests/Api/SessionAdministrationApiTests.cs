@@ -5,6 +5,7 @@ using SessionGrains.Tests.Infrastructure;
 namespace SessionGrains.Tests.Api;
 
 /// <summary>The administration routes over real HTTP: what an administrator sees and every way to end sessions.</summary>
+[Trait("Category", "Cluster")]
 [Collection(SiloCollection.Name)]
 public sealed class SessionAdministrationApiTests(SiloFixture fixture) : IAsyncLifetime
 {

@@ -5,6 +5,7 @@ using SessionGrains.Tests.Infrastructure;
 namespace SessionGrains.Tests.Api;
 
 /// <summary>The session lifecycle as an identity provider sees it, over real HTTP.</summary>
+[Trait("Category", "Cluster")]
 [Collection(SiloCollection.Name)]
 public sealed class SessionLifecycleApiTests(SiloFixture fixture) : IAsyncLifetime
 {
@@ -133,7 +134,7 @@ public sealed class SessionLifecycleApiTests(SiloFixture fixture) : IAsyncLifeti
     /// <summary>The stored version of a session's row: it grows by one per storage write.</summary>
     private async Task<long> StoredVersionAsync(string sessionId)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={fixture.Silo.Settings.DatabasePath}");
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(fixture.Silo.Settings.Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Version FROM Sessions WHERE TenantId = $tenant AND SessionId = $session";

@@ -9,6 +9,7 @@ namespace SessionGrains.Tests.Grains;
 /// A sign-in racing a denylist of the same user cannot survive it: the user grain orders the two,
 /// so each sign-in either finishes first (and the denylist ends it) or is refused.
 /// </summary>
+[Trait("Category", "Cluster")]
 [Collection(GrainClusterCollection.Name)]
 public sealed class DenylistRaceGrainTests(GrainClusterFixture fixture)
 {

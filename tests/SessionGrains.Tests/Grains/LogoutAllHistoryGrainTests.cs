@@ -10,6 +10,7 @@ namespace SessionGrains.Tests.Grains;
 /// A logout-all ends sessions by a marker rather than by visiting them, so what the table shows
 /// for them is computed. A later logout-all must not rewrite when or why an earlier one ended them.
 /// </summary>
+[Trait("Category", "Cluster")]
 [Collection(GrainClusterCollection.Name)]
 public sealed class LogoutAllHistoryGrainTests(GrainClusterFixture fixture)
 {

@@ -12,6 +12,7 @@ namespace SessionGrains.Tests.Grains;
 /// Ended sessions stay listed for the retention period, then a shard's sweep removes them from the
 /// table and from storage; live sessions are never purged, however old.
 /// </summary>
+[Trait("Category", "Cluster")]
 [Collection(GrainClusterCollection.Name)]
 public sealed class RetentionGrainTests(GrainClusterFixture fixture)
 {
@@ -36,7 +37,7 @@ public sealed class RetentionGrainTests(GrainClusterFixture fixture)
     /// <summary>Whether the session's row is in the SQLite file, read directly rather than through any grain.</summary>
     private async Task<bool> StoredAsync(string sessionId)
     {
-        await using var connection = new SqliteConnection($"Data Source={fixture.DatabasePath}");
+        await using var connection = new SqliteConnection(fixture.Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM Sessions WHERE TenantId = $tenant AND SessionId = $session";

@@ -7,6 +7,7 @@ using SessionGrains.Users;
 namespace SessionGrains.Tests.Grains;
 
 /// <summary>The session rules, driven through the grains with the session clock under the test's control.</summary>
+[Trait("Category", "Cluster")]
 [Collection(GrainClusterCollection.Name)]
 public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
 {

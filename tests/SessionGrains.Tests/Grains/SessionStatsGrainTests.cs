@@ -11,6 +11,7 @@ namespace SessionGrains.Tests.Grains;
 /// The stats are the merge of per-shard partial aggregates; they must equal what a brute-force
 /// pass over the full listing computes, for the whole tenant and for one microtenant.
 /// </summary>
+[Trait("Category", "Cluster")]
 [Collection(GrainClusterCollection.Name)]
 public sealed class SessionStatsGrainTests(GrainClusterFixture fixture)
 {

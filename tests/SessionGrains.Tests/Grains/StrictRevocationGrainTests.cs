@@ -9,6 +9,7 @@ namespace SessionGrains.Tests.Grains;
 /// and no refresh succeeds for what it ended, whichever silo the call comes through, and the
 /// session table on every silo already shows the end with its reason.
 /// </summary>
+[Trait("Category", "Cluster")]
 [Collection(GrainClusterCollection.Name)]
 public sealed class StrictRevocationGrainTests(GrainClusterFixture fixture)
 {

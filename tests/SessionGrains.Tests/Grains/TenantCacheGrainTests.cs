@@ -6,6 +6,7 @@ using SessionGrains.Tests.Infrastructure;
 namespace SessionGrains.Tests.Grains;
 
 /// <summary>Every silo's tenant cache holds a change once the call that made it returns.</summary>
+[Trait("Category", "Cluster")]
 [Collection(GrainClusterCollection.Name)]
 public sealed class TenantCacheGrainTests(GrainClusterFixture fixture)
 {

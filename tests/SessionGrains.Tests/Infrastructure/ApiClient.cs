@@ -14,7 +14,9 @@ public sealed class ApiClient(Uri baseAddress, string operatorKey) : IDisposable
 
     public string OperatorKey { get; } = operatorKey;
 
-    public async Task<Response> SendAsync(HttpMethod method, string path, string? key, object? body = null, string? rawBody = null, string contentType = "application/json")
+    public async Task<Response> SendAsync(
+        HttpMethod method, string path, string? key, object? body = null, string? rawBody = null, string contentType = "application/json",
+        CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(method, path);
         if (key is not null)
@@ -31,31 +33,37 @@ public sealed class ApiClient(Uri baseAddress, string operatorKey) : IDisposable
             request.Content = JsonContent.Create(body);
         }
 
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
         return new Response(response.StatusCode, response.Content.Headers.ContentType?.MediaType, text);
     }
 
-    public Task<Response> GetAsync(string path, string? key) => SendAsync(HttpMethod.Get, path, key);
+    public Task<Response> GetAsync(string path, string? key, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, path, key, cancellationToken: cancellationToken);
 
-    public Task<Response> PostAsync(string path, string? key, object? body) => SendAsync(HttpMethod.Post, path, key, body);
+    public Task<Response> PostAsync(string path, string? key, object? body, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, path, key, body, cancellationToken: cancellationToken);
 
-    public Task<Response> PutAsync(string path, string? key, object? body) => SendAsync(HttpMethod.Put, path, key, body);
+    public Task<Response> PutAsync(string path, string? key, object? body, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Put, path, key, body, cancellationToken: cancellationToken);
 
-    public Task<Response> DeleteAsync(string path, string? key) => SendAsync(HttpMethod.Delete, path, key);
+    public Task<Response> DeleteAsync(string path, string? key, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, path, key, cancellationToken: cancellationToken);
 
-    public async Task CreateTenantAsync(string tenantId) =>
-        (await PostAsync("/api/v1/tenants", OperatorKey, new { tenantId, name = tenantId })).Expect(HttpStatusCode.Created);
+    public async Task CreateTenantAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        (await PostAsync("/api/v1/tenants", OperatorKey, new { tenantId, name = tenantId }, cancellationToken)).Expect(HttpStatusCode.Created);
 
     /// <summary>Creates a key and returns (keyId, secret).</summary>
-    public async Task<(string KeyId, string Key)> CreateKeyAsync(string tenantId, string role, string? microtenantId = null)
+    public async Task<(string KeyId, string Key)> CreateKeyAsync(
+        string tenantId, string role, string? microtenantId = null, CancellationToken cancellationToken = default)
     {
-        var json = (await PostAsync($"/api/v1/tenants/{tenantId}/api-keys", OperatorKey, new { name = role, role, microtenantId }))
+        var json = (await PostAsync($"/api/v1/tenants/{tenantId}/api-keys", OperatorKey, new { name = role, role, microtenantId }, cancellationToken))
             .Expect(HttpStatusCode.Created).Json;
         return (json["keyId"]!.GetValue<string>(), json["key"]!.GetValue<string>());
     }
 
-    public async Task<JsonObject> SignInAsync(string tenantId, string key, string userId, string clientId = "portal") =>
+    public async Task<JsonObject> SignInAsync(
+        string tenantId, string key, string userId, string clientId = "portal", CancellationToken cancellationToken = default) =>
         (await PostAsync($"/api/v1/tenants/{tenantId}/sessions", key, new
         {
             userId,
@@ -64,10 +72,10 @@ public sealed class ApiClient(Uri baseAddress, string operatorKey) : IDisposable
             ipAddress = "203.0.113.7",
             userAgent = "Mozilla/5.0",
             claims = new { groups = "eng" },
-        })).Expect(HttpStatusCode.Created).Json;
+        }, cancellationToken)).Expect(HttpStatusCode.Created).Json;
 
-    public async Task<JsonObject> ValidateAsync(string tenantId, string key, string token) =>
-        (await PostAsync($"/api/v1/tenants/{tenantId}/sessions/validate", key, new { token })).Expect(HttpStatusCode.OK).Json;
+    public async Task<JsonObject> ValidateAsync(string tenantId, string key, string token, CancellationToken cancellationToken = default) =>
+        (await PostAsync($"/api/v1/tenants/{tenantId}/sessions/validate", key, new { token }, cancellationToken)).Expect(HttpStatusCode.OK).Json;
 
     public void Dispose() => _http.Dispose();
 }

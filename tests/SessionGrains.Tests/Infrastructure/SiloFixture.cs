@@ -2,9 +2,11 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace SessionGrains.Tests.Infrastructure;
 
-/// <summary>One real host shared by the API tests of a collection, with the session clock faked.</summary>
+/// <summary>One real host on SQLite shared by the API tests of a collection, with the session clock faked.</summary>
 public sealed class SiloFixture : IAsyncLifetime
 {
+    private readonly SqliteDatabases _databases = new();
+
     /// <summary>Starts on a whole second, so every time the API reports is exact to the millisecond.</summary>
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
@@ -12,12 +14,16 @@ public sealed class SiloFixture : IAsyncLifetime
 
     public ApiClient Api => Silo.Api;
 
-    public async Task InitializeAsync() => Silo = await TestSilo.StartAsync(SiloSettings.Fresh(), Time);
+    public async Task InitializeAsync()
+    {
+        var database = await _databases.CreateAsync(CancellationToken.None);
+        Silo = await TestSilo.StartAsync(SiloSettings.Fresh(database) with { Time = Time });
+    }
 
     public async Task DisposeAsync()
     {
         await Silo.DisposeAsync();
-        Silo.Settings.DeleteDatabase();
+        await _databases.DisposeAsync();
     }
 }
 

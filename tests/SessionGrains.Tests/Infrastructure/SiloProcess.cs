@@ -36,66 +36,54 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(SiloSettings settings, params string[] extraArgs)
+    /// <summary>Starts the silo of <paramref name="settings"/> and returns once it answers ready.</summary>
+    public static async Task<SiloProcess> StartAsync(SiloSettings settings, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(settings.DatabasePath)!);
+        if (settings.Time is not null)
+        {
+            throw new ArgumentException("A silo process runs on its own clock; a fake one reaches only a TestSilo.", nameof(settings));
+        }
+
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(settings.DatabasePath)!,
+            WorkingDirectory = TestFolder.Create(),
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SessionGrains.Silo.dll"));
-        foreach (var arg in settings.Args().Concat(extraArgs))
+        foreach (var arg in settings.Args())
         {
             start.ArgumentList.Add(arg);
         }
 
         var silo = new SiloProcess(Process.Start(start)!, settings);
-        await silo.WaitUntilReadyAsync();
-        return silo;
+        try
+        {
+            await Readiness.WaitAsync(settings.BaseAddress, cancellationToken, silo.ThrowIfExitedAsync, () => silo.Output);
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
     }
 
-    private async Task WaitUntilReadyAsync()
+    private async Task ThrowIfExitedAsync()
     {
-        using var http = new HttpClient { BaseAddress = Settings.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        if (_process.HasExited)
         {
-            if (_process.HasExited)
-            {
-                // Let the output readers drain first, or the message can come out empty.
-                await _process.WaitForExitAsync();
-                throw new InvalidOperationException($"The silo exited with {_process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
-
-            await Task.Delay(100);
+            // Let the output readers drain first, or the message can come out empty.
+            await _process.WaitForExitAsync();
+            throw new InvalidOperationException($"The silo exited with {_process.ExitCode}:\n{Output}");
         }
-
-        throw new TimeoutException($"The silo did not become ready:\n{Output}");
     }
 
     /// <summary>SIGKILL: the process ends at once, with whatever it had in memory.</summary>
-    public async Task KillAsync()
+    public async Task KillAsync(CancellationToken cancellationToken = default)
     {
         _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
+        await _process.WaitForExitAsync(cancellationToken);
     }
 
     private void Append(string? line)

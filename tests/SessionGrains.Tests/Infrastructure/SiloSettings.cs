@@ -1,26 +1,30 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace SessionGrains.Tests.Infrastructure;
 
 /// <summary>
-/// The command line of one test silo: its own SQLite file, HTTP and Orleans ports, and operator
-/// key. The same arguments start it in-process or as a child process.
+/// Everything one test silo is started from: its database (a SQLite file or a PostgreSQL
+/// database), ports, operator key, environment and cluster. The same settings start it in this
+/// process (<see cref="TestSilo"/>) or as a child process (<see cref="SiloProcess"/>), through the
+/// one command line <see cref="Args"/> builds. <see cref="Time"/>, the session clock, reaches only
+/// a silo in this process.
 /// </summary>
-public sealed record SiloSettings(string DatabasePath, int HttpPort, int SiloPort, int GatewayPort, string? OperatorKey, string Environment = "Production")
+public sealed record SiloSettings(
+    TestDatabase Database,
+    SiloPorts Ports,
+    string? OperatorKey,
+    string ClusterId,
+    string Environment = "Production",
+    bool ResetOperatorKey = false,
+    FakeTimeProvider? Time = null)
 {
-    public static SiloSettings Fresh(string? operatorKey = "sgo.test-operator-key-" + "0123456789abcdef") => new(
-        Path.Combine(Path.GetTempPath(), "sessiongrains-tests", $"{Guid.NewGuid():N}.db"),
-        FreePort.Next(), FreePort.Next(), FreePort.Next(), operatorKey);
+    public const string TestOperatorKey = "sgo.test-operator-key-" + "0123456789abcdef";
 
-    /// <summary>Removes the database and its WAL files once no host uses them.</summary>
-    public void DeleteDatabase()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(DatabasePath + suffix);
-        }
-    }
+    /// <summary>A silo of a cluster of its own on <paramref name="database"/>, on free ports.</summary>
+    public static SiloSettings Fresh(TestDatabase database, string? operatorKey = TestOperatorKey) =>
+        new(database, SiloPorts.Free(), operatorKey, $"test-{Guid.NewGuid():N}");
 
-    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
+    public Uri BaseAddress => new($"http://127.0.0.1:{Ports.Http}");
 
     public string[] Args()
     {
@@ -28,15 +32,22 @@ public sealed record SiloSettings(string DatabasePath, int HttpPort, int SiloPor
         {
             "--urls", BaseAddress.ToString().TrimEnd('/'),
             "--environment", Environment,
-            $"--SessionGrains:Storage:ConnectionString=Data Source={DatabasePath}",
-            $"--SessionGrains:Cluster:SiloPort={SiloPort}",
-            $"--SessionGrains:Cluster:GatewayPort={GatewayPort}",
+            $"--SessionGrains:Storage:Provider={Database.ProviderName}",
+            $"--SessionGrains:Storage:ConnectionString={Database.ConnectionString}",
+            $"--SessionGrains:Cluster:SiloPort={Ports.Silo}",
+            $"--SessionGrains:Cluster:GatewayPort={Ports.Gateway}",
+            $"--SessionGrains:Cluster:ClusterId={ClusterId}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
         };
         if (OperatorKey is not null)
         {
             args.Add($"--SessionGrains:Auth:OperatorKey={OperatorKey}");
+        }
+
+        if (ResetOperatorKey)
+        {
+            args.Add("--SessionGrains:Auth:ResetOperatorKey=true");
         }
 
         return [.. args];

@@ -1,15 +1,22 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime;
 using SessionGrains.Grains;
 using SessionGrains.Silo.Hosting;
 
 namespace SessionGrains.Tests.Infrastructure;
 
-/// <summary>The real host (silo + HTTP API on Kestrel) started in this process on its own database and ports.</summary>
+/// <summary>
+/// The real host (<see cref="SiloApp"/>: silo and HTTP API on Kestrel) in this process, started
+/// from <see cref="SiloSettings"/> on either provider and reached over real HTTP.
+/// </summary>
 public sealed class TestSilo : IAsyncDisposable
 {
+    /// <summary>How long silos of one cluster may take to see each other as active.</summary>
+    private static readonly TimeSpan JoinLimit = TimeSpan.FromSeconds(60);
+
     private readonly WebApplication _app;
+    private bool _stopped;
 
     private TestSilo(WebApplication app, SiloSettings settings)
     {
@@ -20,42 +27,68 @@ public sealed class TestSilo : IAsyncDisposable
 
     public SiloSettings Settings { get; }
 
+    /// <summary>A client for this silo's HTTP API, with the operator key of the settings.</summary>
     public ApiClient Api { get; }
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a host; with <paramref name="time"/>, session rules run on that clock.</summary>
-    public static async Task<TestSilo> StartAsync(SiloSettings settings, FakeTimeProvider? time = null)
+    /// <summary>Builds and starts a host, and returns once it answers ready.</summary>
+    public static async Task<TestSilo> StartAsync(SiloSettings settings, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(settings.DatabasePath)!);
         var app = await SiloApp.CreateAsync(settings.Args(), builder =>
         {
-            if (time is not null)
+            if (settings.Time is not null)
             {
-                builder.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, time);
+                builder.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, settings.Time);
             }
-        });
-        await app.StartAsync();
-        return new TestSilo(app, settings);
+        }, cancellationToken);
+        var silo = new TestSilo(app, settings);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            await Readiness.WaitAsync(settings.BaseAddress, cancellationToken);
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
     }
 
-    /// <summary>A graceful stop: what an orchestrator's SIGTERM does.</summary>
-    public async Task StopAsync()
+    /// <summary>Waits until this silo's membership view holds <paramref name="count"/> active silos.</summary>
+    public Task WaitForActiveSilosAsync(int count, CancellationToken cancellationToken)
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        var membership = _app.Services.GetRequiredService<IClusterMembershipService>();
+        int Active() => membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+        return Poll.UntilAsync(
+            _ => Task.FromResult(Active() >= count),
+            JoinLimit,
+            () => $"{Active()} of {count} silos are active.",
+            cancellationToken);
+    }
+
+    /// <summary>A graceful stop, what an orchestrator's SIGTERM does: the silo leaves its cluster.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync(cancellationToken);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        Api.Dispose();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         try
         {
-            await StopAsync();
+            await StopAsync(timeout.Token);
         }
-        catch (ObjectDisposedException)
+        finally
         {
-            // Stopped already by the test.
+            Api.Dispose();
+            await _app.DisposeAsync();
         }
     }
 }

@@ -3,7 +3,6 @@ using Orleans.Storage;
 using SessionGrains.Grains.SessionTable;
 using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
-using SessionGrains.Silo.Storage;
 using SessionGrains.Silo.SessionTable;
 using SessionGrains.Tests.Infrastructure;
 
@@ -14,17 +13,21 @@ namespace SessionGrains.Tests.Storage;
 /// stores all of its writes or reports each failure to its own writer, and shards read back
 /// exactly their rows.
 /// </summary>
-public abstract class SessionRowStoreTests : IAsyncLifetime
+public abstract class SessionRowStoreTests(ITestDatabases databases) : IAsyncLifetime
 {
     private readonly string _tenant = TestData.Id("rows");
 
     protected SessionRowStore Store { get; private set; } = null!;
 
-    protected abstract Task<SessionRowStore> CreateStoreAsync();
+    public async Task InitializeAsync()
+    {
+        var database = await databases.CreateAsync(CancellationToken.None);
+        var storage = database.CreateProvider();
+        await storage.ApplySchemaAsync(database.ConnectionString, CancellationToken.None);
+        Store = storage.CreateSessionRowStore(database.ConnectionString, NullLoggerFactory.Instance);
+    }
 
-    public async Task InitializeAsync() => Store = await CreateStoreAsync();
-
-    public virtual async Task DisposeAsync() => await Store.DisposeAsync();
+    public async Task DisposeAsync() => await Store.DisposeAsync();
 
     private SessionRecord Row(string sessionId, long version, int shard = 0, SessionStatus status = SessionStatus.Active) => new(
         _tenant, shard,
@@ -110,34 +113,9 @@ public abstract class SessionRowStoreTests : IAsyncLifetime
     }
 }
 
-public sealed class SqliteSessionRowStoreTests : SessionRowStoreTests
-{
-    private readonly SiloSettings _database = SiloSettings.Fresh();
+[Trait("Category", "Cluster")]
+public sealed class SqliteSessionRowStoreTests(SqliteDatabases databases) : SessionRowStoreTests(databases), IClassFixture<SqliteDatabases>;
 
-    protected override async Task<SessionRowStore> CreateStoreAsync()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(_database.DatabasePath)!);
-        var connectionString = $"Data Source={_database.DatabasePath}";
-        var sqlite = new SqliteStorage();
-        await sqlite.ApplySchemaAsync(connectionString, CancellationToken.None);
-        return sqlite.CreateSessionRowStore(connectionString, NullLoggerFactory.Instance);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _database.DeleteDatabase();
-    }
-}
-
+[Trait("Category", "Cluster")]
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresSessionRowStoreTests(PostgresServerFixture server) : SessionRowStoreTests
-{
-    protected override async Task<SessionRowStore> CreateStoreAsync()
-    {
-        var connectionString = await server.CreateDatabaseAsync(CancellationToken.None);
-        var postgres = new PostgresStorage();
-        await postgres.ApplySchemaAsync(connectionString, CancellationToken.None);
-        return postgres.CreateSessionRowStore(connectionString, NullLoggerFactory.Instance);
-    }
-}
+public sealed class PostgresSessionRowStoreTests(PostgresDatabases databases) : SessionRowStoreTests(databases);

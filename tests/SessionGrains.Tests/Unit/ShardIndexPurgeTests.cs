@@ -3,9 +3,10 @@ using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 
-namespace SessionGrains.Tests.Grains;
+namespace SessionGrains.Tests.Unit;
 
 /// <summary>A purge (retention) leaves the shard's counts, distinct users and order as a brute-force reference computes them.</summary>
+[Trait("Category", "Unit")]
 public sealed class ShardIndexPurgeTests
 {
     [Fact]

@@ -1,9 +1,10 @@
 using SessionGrains.Grains.SessionTable;
 using SessionGrains.SessionTable;
 
-namespace SessionGrains.Tests.Grains;
+namespace SessionGrains.Tests.Unit;
 
 /// <summary>The email sort's prefix keys order exactly as comparing the emails case-insensitively does.</summary>
+[Trait("Category", "Unit")]
 public sealed class SessionOrderTests
 {
     [Fact]

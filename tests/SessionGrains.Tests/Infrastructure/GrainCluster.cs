@@ -1,0 +1,65 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime;
+using Orleans.TestingHost;
+using SessionGrains.Grains;
+using SessionGrains.Silo.Storage;
+
+namespace SessionGrains.Tests.Infrastructure;
+
+/// <summary>
+/// A two-silo in-process cluster sharing one FakeTimeProvider as the session clock, so expiry
+/// and grace can be moved through without sleeping. All grain state is in a real database of
+/// either provider, wired exactly as the silo wires it (session table, Orleans' ADO.NET grain
+/// storage, the SQLite write gate): a killed silo loses nothing a real one would keep.
+/// </summary>
+public sealed class GrainCluster : IAsyncDisposable
+{
+    private GrainCluster(InProcessTestCluster cluster, FakeTimeProvider time, TestDatabase database)
+    {
+        Cluster = cluster;
+        Time = time;
+        Database = database;
+    }
+
+    /// <summary>The session clock every silo of this cluster reads.</summary>
+    public FakeTimeProvider Time { get; }
+
+    public InProcessTestCluster Cluster { get; }
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public TestDatabase Database { get; }
+
+    public static async Task<GrainCluster> StartAsync(TestDatabase database, CancellationToken cancellationToken)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        var storage = database.CreateProvider();
+        await storage.ApplySchemaAsync(database.ConnectionString, cancellationToken);
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, time);
+
+            // Random placement, so grains really spread over both silos: Orleans' default prefers
+            // the caller's silo, and tests of "any silo" must not depend on where that lands.
+            silo.Services.AddSingleton<PlacementStrategy, RandomPlacement>();
+            silo.AddSessionGrainsState(storage, database.ConnectionString);
+            silo.AddSessionGrains();
+        });
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return new GrainCluster(cluster, time, database);
+    }
+
+    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
+}
