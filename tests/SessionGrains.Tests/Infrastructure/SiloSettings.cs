@@ -7,7 +7,8 @@ namespace SessionGrains.Tests.Infrastructure;
 /// database), ports, operator key, environment and cluster. The same settings start it in this
 /// process (<see cref="TestSilo"/>) or as a child process (<see cref="SiloProcess"/>), through the
 /// one command line <see cref="Args"/> builds. <see cref="Time"/>, the session clock, reaches only
-/// a silo in this process.
+/// a silo in this process. <see cref="Configuration"/> adds settings of the test's own, as
+/// <c>Section:Key=value</c>, last, so they win.
 /// </summary>
 public sealed record SiloSettings(
     TestDatabase Database,
@@ -16,7 +17,8 @@ public sealed record SiloSettings(
     string ClusterId,
     string Environment = "Production",
     bool ResetOperatorKey = false,
-    FakeTimeProvider? Time = null)
+    FakeTimeProvider? Time = null,
+    IReadOnlyList<string>? Configuration = null)
 {
     public const string TestOperatorKey = "sgo.test-operator-key-" + "0123456789abcdef";
 
@@ -50,6 +52,7 @@ public sealed record SiloSettings(
             args.Add("--SessionGrains:Auth:ResetOperatorKey=true");
         }
 
+        args.AddRange((Configuration ?? []).Select(setting => $"--{setting}"));
         return [.. args];
     }
 }

@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 using SessionGrains.Silo.Storage;
 
 namespace SessionGrains.Tests.Infrastructure;
@@ -20,10 +18,5 @@ public sealed record TestDatabase(StorageKind Kind, string ConnectionString)
     public StorageProvider CreateProvider() => StorageProvider.For(ProviderName);
 
     /// <summary>A connection of the provider's own driver, not yet open.</summary>
-    public DbConnection CreateConnection() => Kind switch
-    {
-        StorageKind.Sqlite => new SqliteConnection(ConnectionString),
-        StorageKind.Postgres => new NpgsqlConnection(ConnectionString),
-        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
-    };
+    public DbConnection CreateConnection() => CreateProvider().CreateConnection(ConnectionString);
 }

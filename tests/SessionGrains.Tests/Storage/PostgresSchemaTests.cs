@@ -15,6 +15,9 @@ public sealed class PostgresSchemaTests(PostgresDatabases databases) : SchemaTes
 {
     protected override IReadOnlyCollection<string> RequiredQueryKeys => OrleansQueryKeys.All;
 
+    protected override string SessionsColumnsSql =>
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'sessions'";
+
     [Fact]
     public async Task Silos_starting_together_apply_the_schema_without_error()
     {

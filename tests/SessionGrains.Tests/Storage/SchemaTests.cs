@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using SessionGrains.Silo.SessionTable;
 using SessionGrains.Tests.Infrastructure;
 
 namespace SessionGrains.Tests.Storage;
@@ -17,6 +18,9 @@ public abstract class SchemaTests(ITestDatabases databases) : IDisposable
 
     /// <summary>The keys Orleans' providers look up in this database.</summary>
     protected abstract IReadOnlyCollection<string> RequiredQueryKeys { get; }
+
+    /// <summary>A query of this database's catalog for the names of the <c>Sessions</c> table's columns.</summary>
+    protected abstract string SessionsColumnsSql { get; }
 
     public void Dispose() => _timeout.Dispose();
 
@@ -47,6 +51,19 @@ public abstract class SchemaTests(ITestDatabases databases) : IDisposable
         Assert.Equal(RequiredQueryKeys.Order(StringComparer.Ordinal), first.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(first, second);
         await storage.PingAsync(db.ConnectionString, ct);
+    }
+
+    [Fact]
+    public async Task The_session_table_has_exactly_the_mapped_columns()
+    {
+        var db = await CreateDatabaseAsync();
+
+        var columns = await db.RowsAsync(SessionsColumnsSql, Timeout, _ => { });
+
+        // A column added to the map and forgotten in a script (or the other way round) fails here.
+        Assert.Equal(
+            SessionColumns.All.Select(c => c.Name.ToLowerInvariant()).Order(StringComparer.Ordinal),
+            columns.Select(c => ((string)c[0]!).ToLowerInvariant()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -132,6 +149,8 @@ public abstract class SchemaTests(ITestDatabases databases) : IDisposable
 public sealed class SqliteSchemaTests(SqliteDatabases databases) : SchemaTests(databases), IClassFixture<SqliteDatabases>
 {
     protected override IReadOnlyCollection<string> RequiredQueryKeys => OrleansQueryKeys.Persistence;
+
+    protected override string SessionsColumnsSql => "SELECT name FROM pragma_table_info('Sessions')";
 
     /// <summary>SQLite hands every integer back as a 64-bit one.</summary>
     protected override object?[] Row(params object?[] values) =>
