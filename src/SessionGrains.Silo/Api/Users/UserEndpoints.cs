@@ -37,26 +37,17 @@ public static class UserEndpoints
             ? Task.FromResult(invalid)
             : SessionAdminEndpoints.ListAsync(tenantId, http, table, time, userId);
 
-    private static async Task<IResult> LogoutAsync(string tenantId, string userId, HttpContext http, IGrainFactory grains, SessionTableReader table)
+    private static async Task<IResult> LogoutAsync(string tenantId, string userId, HttpContext http, IGrainFactory grains)
     {
         if (Validator.CheckIdentifier("userId", userId) is { } invalid)
         {
             return invalid;
         }
 
-        if (SessionAdminEndpoints.Scope(http) is not { } scope)
-        {
-            return Results.Ok(new UserLogoutResponse(await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, userId)).EndAll(EndReason.UserLogoutAll)));
-        }
-
         // A microtenant admin ends the user's sessions of its own microtenant only.
-        var (_, sessions) = await table.QueryAsync(tenantId, SessionQuery.Default with
-        {
-            UserId = userId, MicrotenantId = scope, Status = StatusFilter.Active, Take = int.MaxValue,
-        });
-        var outcomes = await Task.WhenAll(sessions.Select(s =>
-            grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, s.SessionId)).End(EndReason.UserLogoutAll, scope)));
-        return Results.Ok(new UserLogoutResponse(outcomes.Count(o => o == EndOutcome.Terminated)));
+        var terminated = await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, userId))
+            .EndAll(EndReason.UserLogoutAll, SessionAdminEndpoints.Scope(http));
+        return Results.Ok(new UserLogoutResponse(terminated));
     }
 
     private static async Task<IResult> DenylistAsync(string tenantId, string userId, DenylistRequest? body, IGrainFactory grains)
