@@ -25,6 +25,9 @@ public sealed class OpenApiDocumentTests(SiloFixture fixture)
         where Methods.Contains(method.Key)
         select (path.Key, method.Key, method.Value!.AsObject());
 
+    private static List<(string Path, string Method, JsonObject Operation)> ApiOperations(JsonObject document) =>
+        Operations(document).Where(o => o.Path.StartsWith("/api/v1/", StringComparison.Ordinal)).ToList();
+
     [Fact]
     public async Task Every_operation_has_a_unique_operation_id_and_a_summary()
     {
@@ -51,7 +54,7 @@ public sealed class OpenApiDocumentTests(SiloFixture fixture)
             .ToHashSet();
         Assert.NotEmpty(bearer);
 
-        var api = Operations(document).Where(o => o.Path.StartsWith("/api/v1/", StringComparison.Ordinal)).ToList();
+        var api = ApiOperations(document);
         Assert.NotEmpty(api);
         Assert.All(api, o =>
         {
@@ -65,7 +68,7 @@ public sealed class OpenApiDocumentTests(SiloFixture fixture)
     [Fact]
     public async Task Every_api_operation_lists_its_401_and_403_problems()
     {
-        var api = Operations(await DocumentAsync()).Where(o => o.Path.StartsWith("/api/v1/", StringComparison.Ordinal)).ToList();
+        var api = ApiOperations(await DocumentAsync());
 
         Assert.NotEmpty(api);
         Assert.All(api, o =>
