@@ -14,8 +14,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Opens a session under the tenant's current policy, enforcing denylist and session limit.</summary>
     Task<SignInResult> SignIn(SignIn signIn);
 
-    /// <summary>Ends every live session of the user with the given reason; returns how many ended.</summary>
-    Task<int> EndAll(EndReason reason);
+    /// <summary>
+    /// Ends every live session of the user with the given reason; returns how many ended. With
+    /// <paramref name="microtenantId"/> (a caller scoped to one microtenant), only the user's
+    /// sessions of that microtenant end; the others stay live and stay the user's.
+    /// </summary>
+    Task<int> EndAll(EndReason reason, string? microtenantId = null);
 
     /// <summary>
     /// Denylists the user: no sign-in succeeds from now on, and every live session ends (reason

@@ -74,10 +74,15 @@ internal sealed class UserGrain(
         return new SignInResult(tokens, null);
     }
 
-    public async Task<int> EndAll(EndReason reason)
+    public async Task<int> EndAll(EndReason reason, string? microtenantId = null)
     {
-        var outcomes = await Task.WhenAll(_sessions.Select(s => Session(s.SessionId).End(reason)));
+        var listed = _sessions.ToArray();
+        var outcomes = await Task.WhenAll(listed.Select(s => Session(s.SessionId).End(reason, microtenantId)));
+
+        // A session of another microtenant was left alone: it is still live, and still counts
+        // against the user's session limit.
         _sessions.Clear();
+        _sessions.AddRange(listed.Where((_, i) => outcomes[i] == EndOutcome.Forbidden));
         return outcomes.Count(o => o == EndOutcome.Terminated);
     }
 

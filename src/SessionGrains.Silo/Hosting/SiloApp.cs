@@ -2,11 +2,10 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration.Json;
 using Orleans.Storage;
 using SessionGrains.Grains;
+using SessionGrains.Silo.Api;
 using SessionGrains.Silo.Api.Auth;
+using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
-using SessionGrains.Silo.Api.Sessions;
-using SessionGrains.Silo.Api.Tenants;
-using SessionGrains.Silo.Api.Users;
 using SessionGrains.Silo.Health;
 using SessionGrains.Silo.SessionTable;
 using SessionGrains.Silo.Storage;
@@ -49,7 +48,7 @@ public static class SiloApp
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new UtcTimestampConverter()));
         builder.Services.AddApiProblems();
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocument();
         builder.Services.AddHealthChecks()
             .AddCheck<ClusterMembershipCheck>("cluster", tags: ["ready"])
             .AddCheck<StorageCheck>("storage", tags: ["ready"]);
@@ -68,17 +67,10 @@ public static class SiloApp
 
         var app = builder.Build();
         app.UseApiProblems();
-        app.MapOpenApi();
+        app.MapApiDocument();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapGroup("/api/v1")
-            .RequireAuthenticatedCaller()
-            .MapTenantEndpoints()
-            .MapApiKeyEndpoints()
-            .MapMicrotenantEndpoints()
-            .MapSessionLifecycleEndpoints()
-            .MapSessionAdminEndpoints()
-            .MapUserEndpoints();
+        app.MapApiV1();
         return app;
     }
 

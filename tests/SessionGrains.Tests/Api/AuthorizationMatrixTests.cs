@@ -131,6 +131,23 @@ public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task The_operator_gets_404_tenant_not_found_on_every_route_of_an_unknown_tenant()
+    {
+        var ghost = TestData.Id("ghost");
+        var tenantRoutes = Routes().Where(r => r.Path.StartsWith($"/api/v1/tenants/{_tenant}", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(tenantRoutes);
+        foreach (var route in tenantRoutes)
+        {
+            var response = await Api.SendAsync(route.Method, route.Path.Replace(_tenant, ghost), Api.OperatorKey, route.Body);
+            response.ExpectProblem(HttpStatusCode.NotFound, "tenant_not_found");
+        }
+
+        // Nothing above created the tenant or anything in it.
+        (await Api.GetAsync($"/api/v1/tenants/{ghost}", Api.OperatorKey)).ExpectProblem(HttpStatusCode.NotFound, "tenant_not_found");
+    }
+
+    [Fact]
     public async Task A_forbidden_answer_does_not_say_whether_the_other_tenants_object_exists()
     {
         var existing = await Api.GetAsync($"/api/v1/tenants/{_other}", _keys["tenant-admin"]);

@@ -290,6 +290,31 @@ public sealed class SessionAdministrationApiTests(SiloFixture fixture) : IAsyncL
     }
 
     [Fact]
+    public async Task A_microtenant_admins_user_logout_ends_only_that_microtenants_sessions_of_the_user()
+    {
+        (await Api.PostAsync($"{T}/microtenants", _admin, new { microtenantId = "emea", name = "EMEA" })).Expect(HttpStatusCode.Created);
+        (await Api.PostAsync($"{T}/microtenants", _admin, new { microtenantId = "apac", name = "APAC" })).Expect(HttpStatusCode.Created);
+        var emeaAdmin = (await Api.CreateKeyAsync(_tenant, "microtenant-admin", "emea")).Key;
+        var emea = await SignInAsync("ada", microtenantId: "emea");
+        var apac = await SignInAsync("ada", microtenantId: "apac");
+        var tenantWide = await SignInAsync("ada");
+
+        var scoped = (await Api.PostAsync($"{T}/users/ada/logout", emeaAdmin, null)).Expect(HttpStatusCode.OK).Json;
+
+        Assert.Equal(1, scoped["terminated"]!.GetValue<int>());
+        Assert.Equal("terminated", await StatusOfAsync(emea.Str("token")));
+        Assert.Equal("active", await StatusOfAsync(apac.Str("token")));
+        Assert.Equal("active", await StatusOfAsync(tenantWide.Str("token")));
+
+        // The sessions left alone are still the user's: a tenant-wide logout still finds and ends them.
+        var all = (await Api.PostAsync($"{T}/users/ada/logout", _admin, null)).Expect(HttpStatusCode.OK).Json;
+
+        Assert.Equal(2, all["terminated"]!.GetValue<int>());
+        Assert.Equal("terminated", await StatusOfAsync(apac.Str("token")));
+        Assert.Equal("terminated", await StatusOfAsync(tenantWide.Str("token")));
+    }
+
+    [Fact]
     public async Task Microtenants_are_created_once_and_listed()
     {
         (await Api.PostAsync($"{T}/microtenants", _admin, new { microtenantId = "apac", name = "APAC" })).Expect(HttpStatusCode.Created);

@@ -2,7 +2,10 @@ using SessionGrains.Tenants;
 
 namespace SessionGrains.Silo.Api.Auth;
 
-/// <summary>Who is calling: the operator, or the holder of one tenant's API key.</summary>
+/// <summary>
+/// Who is calling: the operator, or the holder of one tenant's API key. A key with a
+/// <see cref="MicrotenantId"/> acts inside that microtenant only: that is its scope.
+/// </summary>
 public sealed record Caller(bool IsOperator, string? TenantId, ApiKeyRole? Role, string? MicrotenantId, string? KeyId)
 {
     /// <summary>The operator: every tenant, every route.</summary>
@@ -11,4 +14,15 @@ public sealed record Caller(bool IsOperator, string? TenantId, ApiKeyRole? Role,
     /// <summary>True when this caller may act on <paramref name="tenantId"/> with one of <paramref name="roles"/>.</summary>
     public bool May(string tenantId, IReadOnlyCollection<ApiKeyRole> roles) =>
         IsOperator || (TenantId == tenantId && Role is { } role && roles.Contains(role));
+
+    /// <summary>
+    /// Narrows the microtenant a request asks for (null: none in particular) to this caller's
+    /// scope. A scoped key gets its own microtenant whatever it asked; false when it asked for
+    /// another one (a 403). Keys without a scope, and the operator, get what they asked for.
+    /// </summary>
+    public bool TryNarrow(string? requested, out string? scope)
+    {
+        scope = MicrotenantId ?? requested;
+        return MicrotenantId is null || requested is null || requested == MicrotenantId;
+    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace SessionGrains.Silo.Api.Problems;
 
 /// <summary>
@@ -9,27 +11,27 @@ public static class ApiProblem
     /// <summary>The problem type URI for a code.</summary>
     public static string TypeOf(string code) => $"urn:sessiongrains:problem:{code}";
 
-    /// <summary>A problem with the given status and code.</summary>
-    public static IResult Of(int status, string code, string title, string? detail = null) =>
-        Results.Problem(detail, null, status, title, TypeOf(code), new Dictionary<string, object?> { ["code"] = code });
+    /// <summary>A problem with the status of <typeparamref name="TStatus"/> and the given code.</summary>
+    public static ApiProblem<TStatus> Of<TStatus>(string code, string title, string? detail = null) where TStatus : IProblemStatus =>
+        new(TypedResults.Problem(detail, null, TStatus.Code, title, TypeOf(code), new Dictionary<string, object?> { ["code"] = code }));
 
     /// <summary>A 400 <c>validation_failed</c> with the failed fields and their messages.</summary>
-    public static IResult Validation(IDictionary<string, string[]> errors) =>
-        Results.ValidationProblem(
-            errors, "One or more fields are invalid.", null, StatusCodes.Status400BadRequest,
-            "Validation failed", TypeOf("validation_failed"), new Dictionary<string, object?> { ["code"] = "validation_failed" });
+    public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(
+            errors, "One or more fields are invalid.", null, "Validation failed", TypeOf("validation_failed"),
+            new Dictionary<string, object?> { ["code"] = "validation_failed" });
 
     /// <summary>401: no key, or a key nobody knows.</summary>
-    public static IResult Unauthorized() =>
-        Of(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", "A valid API key is required: Authorization: Bearer <key>.");
+    public static ApiProblem<Status401Unauthorized> Unauthorized() =>
+        Of<Status401Unauthorized>("unauthorized", "Unauthorized", "A valid API key is required: Authorization: Bearer <key>.");
 
     /// <summary>403: a known key without the role, or for another tenant. Says nothing about the target.</summary>
-    public static IResult Forbidden() =>
-        Of(StatusCodes.Status403Forbidden, "forbidden", "Forbidden", "This key may not perform this action on this tenant.");
+    public static ApiProblem<Status403Forbidden> Forbidden() =>
+        Of<Status403Forbidden>("forbidden", "Forbidden", "This key may not perform this action on this tenant.");
 
     /// <summary>404 for a tenant that does not exist (only the operator can learn this).</summary>
-    public static IResult TenantNotFound(string tenantId) =>
-        Of(StatusCodes.Status404NotFound, "tenant_not_found", "Tenant not found", $"There is no tenant '{tenantId}'.");
+    public static ApiProblem<Status404NotFound> TenantNotFound(string tenantId) =>
+        Of<Status404NotFound>("tenant_not_found", "Tenant not found", $"There is no tenant '{tenantId}'.");
 
     /// <summary>The default code for a bare status (unknown routes, wrong methods).</summary>
     public static string CodeFor(int status) => status switch

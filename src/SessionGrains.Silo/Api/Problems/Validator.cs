@@ -1,5 +1,4 @@
-using System.Net;
-using SessionGrains.Grains;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace SessionGrains.Silo.Api.Problems;
 
@@ -20,6 +19,17 @@ public sealed class Validator
         }
 
         list.Add(message);
+    }
+
+    /// <summary>Checks that a field is given; false when it is not.</summary>
+    public bool Required(string field, object? value)
+    {
+        if (value is null)
+        {
+            Add(field, "is required.");
+        }
+
+        return value is not null;
     }
 
     /// <summary>Checks an identifier (1-128 of A-Z a-z 0-9 . _ @ + -).</summary>
@@ -91,22 +101,14 @@ public sealed class Validator
         }
     }
 
-    /// <summary>A 400 when <paramref name="value"/> is not a valid identifier (a route value, say), else null.</summary>
-    public static IResult? CheckIdentifier(string field, string? value)
+    /// <summary>A 400 naming one field and what is wrong with it.</summary>
+    public static ValidationProblem Fail(string field, string message)
     {
         var validator = new Validator();
-        validator.Identifier(field, value);
-        return validator.IsValid ? null : validator.Problem();
-    }
-
-    /// <summary>A 400 naming one missing field.</summary>
-    public static IResult Missing(string field)
-    {
-        var validator = new Validator();
-        validator.Add(field, "is required.");
+        validator.Add(field, message);
         return validator.Problem();
     }
 
     /// <summary>The 400 problem for the errors found.</summary>
-    public IResult Problem() => ApiProblem.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    public ValidationProblem Problem() => ApiProblem.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 }

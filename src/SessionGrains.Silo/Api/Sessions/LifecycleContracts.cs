@@ -1,3 +1,4 @@
+using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Sessions;
 
 namespace SessionGrains.Silo.Api.Sessions;
@@ -19,7 +20,56 @@ public sealed record CreateSessionRequest(
     string? UserAgent,
     string? MicrotenantId,
     DeviceDto? Device,
-    RawJson? Claims);
+    RawJson? Claims) : IValidatable
+{
+    /// <summary>Largest claims object, as JSON text.</summary>
+    public const int MaxClaimsLength = 16 * 1024;
+
+    /// <inheritdoc/>
+    public void Validate(Validator v)
+    {
+        v.Identifier("userId", UserId);
+        v.Identifier("clientId", ClientId);
+        v.IpAddress("ipAddress", IpAddress);
+        v.Identifier("microtenantId", MicrotenantId, required: false);
+        v.Text("userEmail", UserEmail, 320);
+        v.Text("sessionName", SessionName, 200);
+        v.Text("apiKeyName", ApiKeyName, 200);
+        v.Text("clientType", ClientType, 64);
+        v.Text("identityProvider", IdentityProvider, 128);
+        v.Text("userAgent", UserAgent, 1024);
+        v.Text("device.deviceId", Device?.DeviceId, 256);
+        v.Text("device.hostname", Device?.Hostname, 256);
+        v.Text("device.os", Device?.Os, 256);
+
+        if (Kind is not null && !WireNames.TryParse(Kind, out SessionKind _))
+        {
+            v.Add("kind", "must be 'user', 'admin' or 'api-key'.");
+        }
+
+        if (Claims is { } claims)
+        {
+            if (claims.Json.Length > MaxClaimsLength)
+            {
+                v.Add("claims", $"must be at most {MaxClaimsLength} bytes of JSON.");
+            }
+            else if (!claims.Json.StartsWith('{'))
+            {
+                v.Add("claims", "must be a JSON object.");
+            }
+        }
+    }
+
+    /// <summary>The sign-in, in the given microtenant; call once validated.</summary>
+    public SignIn ToSignIn(string? microtenantId)
+    {
+        var kind = Kind is null ? SessionKind.User : WireNames.TryParse(Kind, out SessionKind parsed) ? parsed : default;
+        var device = Device is { } d ? new DeviceInfo(d.DeviceId, d.Hostname, d.Os) : null;
+        return new SignIn(
+            UserId!, UserEmail, SessionName, kind, ApiKeyName, ClientId!, ClientType,
+            IdentityProvider, IpAddress!, UserAgent, microtenantId, device, Claims?.Json);
+    }
+}
 
 /// <summary>New tokens, at sign-in and at refresh.</summary>
 public sealed record TokensDto(string SessionId, string Token, string RefreshToken, DateTimeOffset? ExpiresAt, DateTimeOffset? IdleExpiresAt)
@@ -28,10 +78,18 @@ public sealed record TokensDto(string SessionId, string Token, string RefreshTok
 }
 
 /// <summary>Body of validate and logout.</summary>
-public sealed record TokenRequest(string? Token);
+public sealed record TokenRequest(string? Token) : IValidatable
+{
+    /// <inheritdoc/>
+    public void Validate(Validator validator) => validator.Required("token", Token);
+}
 
 /// <summary>Body of refresh.</summary>
-public sealed record RefreshRequest(string? RefreshToken);
+public sealed record RefreshRequest(string? RefreshToken) : IValidatable
+{
+    /// <inheritdoc/>
+    public void Validate(Validator validator) => validator.Required("refreshToken", RefreshToken);
+}
 
 /// <summary>A validate answer for a live token (RFC 7662 style).</summary>
 public sealed record ActiveTokenDto(

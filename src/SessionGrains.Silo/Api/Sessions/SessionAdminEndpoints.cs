@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using SessionGrains.Grains;
 using SessionGrains.Grains.SessionTable;
-using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Silo.Api.Auth;
+using SessionGrains.Silo.Api.Lists;
+using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Tenants;
 
@@ -14,145 +16,91 @@ namespace SessionGrains.Silo.Api.Sessions;
 /// </summary>
 public static class SessionAdminEndpoints
 {
-    /// <summary>The most ids one bulk terminate takes.</summary>
-    public const int MaxBulk = 1000;
-
-    /// <summary>Maps the administration routes onto the /api/v1 group.</summary>
-    public static RouteGroupBuilder MapSessionAdminEndpoints(this RouteGroupBuilder api)
+    /// <summary>Maps the administration routes onto the /api/v1/tenants/{tenantId} group.</summary>
+    public static RouteGroupBuilder MapSessionAdminEndpoints(this RouteGroupBuilder tenant)
     {
-        api.MapGet("/tenants/{tenantId}/sessions", ListAsync).RequireTenantRole(AccessFilters.SessionReaders)
-            .Produces<PageOf<SessionItemDto>>();
-        api.MapGet("/tenants/{tenantId}/sessions/stats", StatsAsync).RequireTenantRole(AccessFilters.SessionReaders)
-            .Produces<SessionStatsDto>();
-        api.MapGet("/tenants/{tenantId}/sessions/{sessionId}", GetAsync).RequireTenantRole(AccessFilters.SessionReaders)
-            .Produces<SessionDetailsDto>().ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapDelete("/tenants/{tenantId}/sessions/{sessionId}", TerminateAsync).RequireTenantRole(AccessFilters.SessionAdmins)
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapPost("/tenants/{tenantId}/sessions/terminate", BulkTerminateAsync).RequireTenantRole(AccessFilters.SessionAdmins)
-            .Produces<BulkTerminateResponse>();
-        api.MapPost("/tenants/{tenantId}/logout-all", LogoutAllAsync).RequireTenantRole(AccessFilters.Admins)
-            .Produces<LogoutAllResponse>();
-        return api;
+        var sessions = tenant.MapGroup("/sessions").WithTags(ApiTags.Sessions);
+        sessions.MapGet("", ListAsync).AllowRoles(TenantRoles.SessionReaders).WithName("ListSessions").WithSummary("List the session table")
+            .WithDescription("Search, filters, sort and paging; the total is exact. A microtenant-scoped key sees its microtenant only "
+                + "(403 when it asks for another).");
+        sessions.MapGet("/stats", StatsAsync).AllowRoles(TenantRoles.SessionReaders).WithName("GetSessionStats").WithSummary("Session statistics")
+            .WithDescription("Totals, active sessions, distinct users and sessions by client, tenant-wide or for one microtenant.");
+        sessions.MapGet("/{sessionId}", GetAsync).AllowRoles(TenantRoles.SessionReaders).WithName("GetSession").WithSummary("Get one session in full")
+            .WithDescription("The table's row plus device, claims and refresh history. 404 session_not_found, also for another microtenant's session.");
+        sessions.MapDelete("/{sessionId}", TerminateAsync).AllowRoles(TenantRoles.SessionAdmins).WithName("TerminateSession").WithSummary("Terminate a session")
+            .WithDescription("Ends it with reason admin_terminated. 404 session_not_found; 409 session_not_active.");
+        sessions.MapPost("/terminate", BulkTerminateAsync).AllowRoles(TenantRoles.SessionAdmins).WithName("TerminateSessions")
+            .WithSummary("Terminate many sessions").WithDescription("Up to 1000 ids; one outcome per id, in the order asked.");
+        tenant.MapPost("/logout-all", LogoutAllAsync).AllowRoles(TenantRoles.Admins).WithTags(ApiTags.Sessions).WithName("LogoutAll")
+            .WithSummary("End every session of the tenant, or of one client")
+            .WithDescription("Every session created before the answer's notBefore ends with reason tenant_logout_all.");
+        return tenant;
     }
 
-    /// <summary>Lists sessions for a query, scoped to the caller's microtenant when it has one.</summary>
-    internal static async Task<IResult> ListAsync(string tenantId, HttpContext http, SessionTableReader table, [FromKeyedServices(Clock.Key)] TimeProvider time, string? userId = null)
+    /// <summary>
+    /// One page of the session table, scoped to the caller's microtenant when it has one, and to
+    /// one user when <paramref name="userId"/> is given.
+    /// </summary>
+    internal static async Task<Results<Ok<PageOf<SessionItemDto>>, ApiProblem<Status403Forbidden>>> PageAsync(
+        string tenantId, SessionTableQuery request, Caller caller, SessionTableReader table, TimeProvider time, string? userId = null)
     {
-        var validator = new Validator();
-        var (query, paging) = SessionQueryReader.Read(http.Request, validator);
-        if (!validator.IsValid)
+        var (query, paging) = request.Read();
+        if (!caller.TryNarrow(query.MicrotenantId, out var microtenantId))
         {
-            return validator.Problem();
-        }
-
-        if (Scope(http) is { } scope)
-        {
-            if (query.MicrotenantId is not null && query.MicrotenantId != scope)
-            {
-                return ApiProblem.Forbidden();
-            }
-
-            query = query with { MicrotenantId = scope };
-        }
-
-        if (userId is not null)
-        {
-            query = query with { UserId = userId };
+            return ApiProblem.Forbidden();
         }
 
         var asOf = time.GetUtcNow();
-        var (total, items) = await table.QueryAsync(tenantId, query with { AsOf = asOf });
-        return Results.Ok(new PageOf<SessionItemDto>(
+        var (total, items) = await table.QueryAsync(tenantId, query with { MicrotenantId = microtenantId, UserId = userId ?? query.UserId, AsOf = asOf });
+        return TypedResults.Ok(new PageOf<SessionItemDto>(
             items.Select(s => SessionItemDto.From(s, asOf)).ToList(), total, paging.Page, paging.PageSize));
     }
 
-    private static async Task<IResult> StatsAsync(string tenantId, HttpContext http, SessionTableReader table, string? microtenantId = null)
+    private static Task<Results<Ok<PageOf<SessionItemDto>>, ApiProblem<Status403Forbidden>>> ListAsync(
+        string tenantId, [AsParameters] SessionTableQuery query, HttpContext http, SessionTableReader table, [FromKeyedServices(Clock.Key)] TimeProvider time) =>
+        PageAsync(tenantId, query, http.GetCaller(), table, time);
+
+    private static async Task<Results<Ok<SessionStatsDto>, ApiProblem<Status403Forbidden>>> StatsAsync(
+        string tenantId, [AsParameters] SessionStatsQuery query, HttpContext http, SessionTableReader table) =>
+        http.GetCaller().TryNarrow(query.MicrotenantId, out var microtenantId)
+            ? TypedResults.Ok(SessionStatsDto.From(await table.StatsAsync(tenantId, microtenantId)))
+            : ApiProblem.Forbidden();
+
+    private static async Task<Results<Ok<SessionDetailsDto>, ApiProblem<Status404NotFound>>> GetAsync(
+        string tenantId, string sessionId, HttpContext http, IGrainFactory grains, [FromKeyedServices(Clock.Key)] TimeProvider time)
     {
-        var validator = new Validator();
-        validator.Identifier("microtenantId", microtenantId, required: false);
-        if (!validator.IsValid)
-        {
-            return validator.Problem();
-        }
-
-        if (Scope(http) is { } scope)
-        {
-            if (microtenantId is not null && microtenantId != scope)
-            {
-                return ApiProblem.Forbidden();
-            }
-
-            microtenantId = scope;
-        }
-
-        return Results.Ok(SessionStatsDto.From(await table.StatsAsync(tenantId, microtenantId)));
-    }
-
-    private static async Task<IResult> GetAsync(string tenantId, string sessionId, HttpContext http, IGrainFactory grains, [FromKeyedServices(Clock.Key)] TimeProvider time)
-    {
-        if (Validator.CheckIdentifier("sessionId", sessionId) is { } invalid)
-        {
-            return invalid;
-        }
-
+        // Another microtenant's session is unknown to a scoped key, not forbidden: it must not learn it exists.
         var details = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, sessionId)).GetDetails();
-        if (details is null || (Scope(http) is { } scope && details.Row.MicrotenantId != scope))
-        {
-            return SessionNotFound(sessionId);
-        }
-
-        return Results.Ok(SessionDetailsDto.From(details, time.GetUtcNow()));
+        var scope = http.GetCaller().MicrotenantId;
+        return details is not null && (scope is null || details.Row.MicrotenantId == scope)
+            ? TypedResults.Ok(SessionDetailsDto.From(details, time.GetUtcNow()))
+            : SessionNotFound(sessionId);
     }
 
-    private static async Task<IResult> TerminateAsync(string tenantId, string sessionId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ApiProblem<Status403Forbidden>, ApiProblem<Status404NotFound>, ApiProblem<Status409Conflict>>> TerminateAsync(
+        string tenantId, string sessionId, HttpContext http, IGrainFactory grains)
     {
-        if (Validator.CheckIdentifier("sessionId", sessionId) is { } invalid)
-        {
-            return invalid;
-        }
-
         var outcome = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, sessionId))
-            .End(EndReason.AdminTerminated, Scope(http));
+            .End(EndReason.AdminTerminated, http.GetCaller().MicrotenantId);
         return outcome switch
         {
-            EndOutcome.Terminated => Results.NoContent(),
-            EndOutcome.NotActive => ApiProblem.Of(
-                StatusCodes.Status409Conflict, "session_not_active", "Session not active", $"Session '{sessionId}' has already ended."),
+            EndOutcome.Terminated => TypedResults.NoContent(),
+            EndOutcome.NotActive => ApiProblem.Of<Status409Conflict>(
+                "session_not_active", "Session not active", $"Session '{sessionId}' has already ended."),
             EndOutcome.Forbidden => ApiProblem.Forbidden(),
             _ => SessionNotFound(sessionId),
         };
     }
 
-    private static async Task<IResult> BulkTerminateAsync(string tenantId, BulkTerminateRequest body, HttpContext http, IGrainFactory grains)
+    private static async Task<Ok<BulkTerminateResponse>> BulkTerminateAsync(
+        string tenantId, BulkTerminateRequest body, HttpContext http, IGrainFactory grains)
     {
-        var validator = new Validator();
-        var ids = body.SessionIds;
-        if (ids is null)
-        {
-            validator.Add("sessionIds", "is required.");
-        }
-        else if (ids.Count is 0 or > MaxBulk)
-        {
-            validator.Add("sessionIds", $"must hold 1 to {MaxBulk} session ids.");
-        }
-        else
-        {
-            for (var i = 0; i < ids.Count; i++)
-            {
-                validator.Identifier($"sessionIds[{i}]", ids[i]);
-            }
-        }
-
-        if (!validator.IsValid)
-        {
-            return validator.Problem();
-        }
-
-        var scope = Scope(http);
-        var outcomes = await Task.WhenAll(ids!.Distinct(StringComparer.Ordinal).Select(async id =>
-            (Id: id!, Outcome: await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, id!)).End(EndReason.AdminTerminated, scope))));
+        var ids = body.SessionIds!.Select(id => id!).ToList();
+        var scope = http.GetCaller().MicrotenantId;
+        var outcomes = await Task.WhenAll(ids.Distinct(StringComparer.Ordinal).Select(async id =>
+            (Id: id, Outcome: await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, id)).End(EndReason.AdminTerminated, scope))));
         var byId = outcomes.ToDictionary(o => o.Id, o => o.Outcome, StringComparer.Ordinal);
-        return Results.Ok(new BulkTerminateResponse(ids!.Select(id => new BulkOutcomeDto(id!, byId[id!] switch
+        return TypedResults.Ok(new BulkTerminateResponse(ids.Select(id => new BulkOutcomeDto(id, byId[id] switch
         {
             EndOutcome.Terminated => "terminated",
             EndOutcome.NotActive => "not_active",
@@ -161,22 +109,12 @@ public static class SessionAdminEndpoints
         })).ToList()));
     }
 
-    private static async Task<IResult> LogoutAllAsync(string tenantId, LogoutAllRequest? body, IGrainFactory grains)
-    {
-        var validator = new Validator();
-        validator.Identifier("clientId", body?.ClientId, required: false);
-        if (!validator.IsValid)
-        {
-            return validator.Problem();
-        }
+    private static async Task<Results<Ok<LogoutAllResponse>, ApiProblem<Status404NotFound>>> LogoutAllAsync(
+        string tenantId, LogoutAllRequest? body, IGrainFactory grains) =>
+        await grains.GetGrain<ITenantGrain>(tenantId).LogoutAll(body?.ClientId) is { } notBefore
+            ? TypedResults.Ok(new LogoutAllResponse(notBefore))
+            : ApiProblem.TenantNotFound(tenantId);
 
-        var notBefore = await grains.GetGrain<ITenantGrain>(tenantId).LogoutAll(body?.ClientId);
-        return notBefore is { } at ? Results.Ok(new LogoutAllResponse(at)) : ApiProblem.TenantNotFound(tenantId);
-    }
-
-    /// <summary>The microtenant a scoped key is limited to, or null for tenant-wide keys and the operator.</summary>
-    internal static string? Scope(HttpContext http) => http.GetCaller().MicrotenantId;
-
-    private static IResult SessionNotFound(string sessionId) => ApiProblem.Of(
-        StatusCodes.Status404NotFound, "session_not_found", "Session not found", $"There is no session '{sessionId}'.");
+    private static ApiProblem<Status404NotFound> SessionNotFound(string sessionId) => ApiProblem.Of<Status404NotFound>(
+        "session_not_found", "Session not found", $"There is no session '{sessionId}'.");
 }

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Mvc;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
+using SessionGrains.Silo.Api.Problems;
 
 namespace SessionGrains.Silo.Api.Sessions;
 
@@ -71,7 +73,31 @@ public sealed record SessionStatsDto(long Total, long Active, long UniqueUsers, 
 }
 
 /// <summary>Body of bulk terminate.</summary>
-public sealed record BulkTerminateRequest(IReadOnlyList<string?>? SessionIds);
+public sealed record BulkTerminateRequest(IReadOnlyList<string?>? SessionIds) : IValidatable
+{
+    /// <summary>The most ids one bulk terminate takes.</summary>
+    public const int MaxBulk = 1000;
+
+    /// <inheritdoc/>
+    public void Validate(Validator validator)
+    {
+        if (!validator.Required("sessionIds", SessionIds))
+        {
+            return;
+        }
+
+        if (SessionIds!.Count is 0 or > MaxBulk)
+        {
+            validator.Add("sessionIds", $"must hold 1 to {MaxBulk} session ids.");
+            return;
+        }
+
+        for (var i = 0; i < SessionIds.Count; i++)
+        {
+            validator.Identifier($"sessionIds[{i}]", SessionIds[i]);
+        }
+    }
+}
 
 /// <summary>What happened to one session of a bulk terminate.</summary>
 public sealed record BulkOutcomeDto(string SessionId, string Outcome);
@@ -80,7 +106,18 @@ public sealed record BulkOutcomeDto(string SessionId, string Outcome);
 public sealed record BulkTerminateResponse(IReadOnlyList<BulkOutcomeDto> Results);
 
 /// <summary>Body of tenant logout-all.</summary>
-public sealed record LogoutAllRequest(string? ClientId);
+public sealed record LogoutAllRequest(string? ClientId) : IValidatable
+{
+    /// <inheritdoc/>
+    public void Validate(Validator validator) => validator.Identifier("clientId", ClientId, required: false);
+}
 
 /// <summary>Answer of tenant logout-all.</summary>
 public sealed record LogoutAllResponse(DateTimeOffset NotBefore);
+
+/// <summary>The query of the session stats: optionally one microtenant.</summary>
+public sealed record SessionStatsQuery([property: FromQuery(Name = "microtenantId")] string? MicrotenantId) : IValidatable
+{
+    /// <inheritdoc/>
+    public void Validate(Validator validator) => validator.Identifier("microtenantId", MicrotenantId, required: false);
+}

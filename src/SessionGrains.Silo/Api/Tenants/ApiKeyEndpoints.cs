@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Silo.Api.Auth;
+using SessionGrains.Silo.Api.Lists;
+using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Tenants;
 
@@ -8,83 +11,48 @@ namespace SessionGrains.Silo.Api.Tenants;
 /// <summary>A tenant's API keys. Secrets are shown once, at creation.</summary>
 public static class ApiKeyEndpoints
 {
-    /// <summary>Maps the key routes onto the /api/v1 group.</summary>
-    public static RouteGroupBuilder MapApiKeyEndpoints(this RouteGroupBuilder api)
+    /// <summary>Maps the key routes onto the /api/v1/tenants/{tenantId} group.</summary>
+    public static RouteGroupBuilder MapApiKeyEndpoints(this RouteGroupBuilder tenant)
     {
-        api.MapPost("/tenants/{tenantId}/api-keys", CreateAsync).RequireTenantRole(AccessFilters.Admins)
-            .Produces<CreatedApiKeyDto>(StatusCodes.Status201Created);
-        api.MapGet("/tenants/{tenantId}/api-keys", ListAsync).RequireTenantRole(AccessFilters.Readers)
-            .Produces<PageOf<ApiKeyDto>>();
-        api.MapDelete("/tenants/{tenantId}/api-keys/{keyId}", DeleteAsync).RequireTenantRole(AccessFilters.Admins)
-            .Produces(StatusCodes.Status204NoContent);
-        return api;
+        var keys = tenant.MapGroup("/api-keys").WithTags(ApiTags.ApiKeys);
+        keys.MapPost("", CreateAsync).AllowRoles(TenantRoles.Admins).WithName("CreateApiKey").WithSummary("Create an API key")
+            .WithDescription("The secret key is in this answer only; only its hash is stored. A microtenant-admin key needs a microtenantId.");
+        keys.MapGet("", ListAsync).AllowRoles(TenantRoles.Readers).WithName("ListApiKeys").WithSummary("List the tenant's API keys")
+            .WithDescription("Without their secrets.");
+        keys.MapDelete("/{keyId}", DeleteAsync).AllowRoles(TenantRoles.Admins).WithName("DeleteApiKey").WithSummary("Delete an API key")
+            .WithDescription("The key is refused from then on, on every silo. 404 api_key_not_found for an unknown key.");
+        return tenant;
     }
 
-    private static async Task<IResult> CreateAsync(string tenantId, CreateApiKeyRequest body, IGrainFactory grains, TenantCache tenants)
+    private static async Task<Results<Created<CreatedApiKeyDto>, ValidationProblem, ApiProblem<Status404NotFound>>> CreateAsync(
+        string tenantId, CreateApiKeyRequest body, IGrainFactory grains, TenantCache tenants)
     {
-        var validator = new Validator();
-        validator.Text("name", body.Name, 200, required: true);
-        validator.Identifier("microtenantId", body.MicrotenantId, required: false);
-        if (!WireNames.TryParse(body.Role, out ApiKeyRole role))
+        // The one check that needs the tenant, so it runs here rather than in the request's own validation.
+        if (body.MicrotenantId is { } microtenantId && !(await tenants.GetAsync(tenantId)).Microtenants.Contains(microtenantId))
         {
-            validator.Add("role", $"must be one of: {string.Join(", ", WireNames.CreatableRoles)}.");
-        }
-        else if (role == ApiKeyRole.MicrotenantAdmin && body.MicrotenantId is null)
-        {
-            validator.Add("microtenantId", "is required for a microtenant-admin key.");
+            return Validator.Fail("microtenantId", $"names no microtenant of tenant '{tenantId}'.");
         }
 
-        if (validator.IsValid && body.MicrotenantId is { } microtenantId
-            && !(await tenants.GetAsync(tenantId)).Microtenants.Contains(microtenantId))
-        {
-            validator.Add("microtenantId", $"names no microtenant of tenant '{tenantId}'.");
-        }
-
-        if (!validator.IsValid)
-        {
-            return validator.Problem();
-        }
-
-        var created = await grains.GetGrain<ITenantGrain>(tenantId).CreateApiKey(body.Name!, role, body.MicrotenantId);
+        var created = await grains.GetGrain<ITenantGrain>(tenantId).CreateApiKey(body.Name!, body.ParsedRole, body.MicrotenantId);
         if (created is null)
         {
             return ApiProblem.TenantNotFound(tenantId);
         }
 
         var info = created.Info;
-        return Results.Created(
+        return TypedResults.Created(
             $"/api/v1/tenants/{tenantId}/api-keys/{info.KeyId}",
             new CreatedApiKeyDto(info.KeyId, created.Key, info.Name, info.Role.Name(), info.MicrotenantId, info.CreatedAt));
     }
 
-    private static async Task<IResult> ListAsync(string tenantId, HttpRequest request, IGrainFactory grains)
+    private static async Task<Ok<PageOf<ApiKeyDto>>> ListAsync(string tenantId, [AsParameters] PageQuery query, IGrainFactory grains)
     {
-        var validator = new Validator();
-        var paging = Paging.Read(request, validator);
-        if (!validator.IsValid)
-        {
-            return validator.Problem();
-        }
-
-        var grain = grains.GetGrain<ITenantGrain>(tenantId);
-        if (await grain.Get() is null)
-        {
-            return ApiProblem.TenantNotFound(tenantId);
-        }
-
-        var keys = (await grain.ListApiKeys()).Select(ApiKeyDto.From).ToList();
-        return Results.Ok(paging.Of(keys));
+        var keys = await grains.GetGrain<ITenantGrain>(tenantId).ListApiKeys();
+        return TypedResults.Ok(query.Paging.Of(keys.Select(ApiKeyDto.From).ToList()));
     }
 
-    private static async Task<IResult> DeleteAsync(string tenantId, string keyId, IGrainFactory grains)
-    {
-        if (Validator.CheckIdentifier("keyId", keyId) is { } invalid)
-        {
-            return invalid;
-        }
-
-        return await grains.GetGrain<ITenantGrain>(tenantId).DeleteApiKey(keyId)
-            ? Results.NoContent()
-            : ApiProblem.Of(StatusCodes.Status404NotFound, "api_key_not_found", "API key not found", $"There is no key '{keyId}'.");
-    }
+    private static async Task<Results<NoContent, ApiProblem<Status404NotFound>>> DeleteAsync(string tenantId, string keyId, IGrainFactory grains) =>
+        await grains.GetGrain<ITenantGrain>(tenantId).DeleteApiKey(keyId)
+            ? TypedResults.NoContent()
+            : ApiProblem.Of<Status404NotFound>("api_key_not_found", "API key not found", $"There is no key '{keyId}'.");
 }

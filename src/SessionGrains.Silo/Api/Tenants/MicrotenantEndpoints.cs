@@ -1,62 +1,42 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using SessionGrains.Silo.Api.Auth;
+using SessionGrains.Silo.Api.Lists;
+using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Tenants;
 
 namespace SessionGrains.Silo.Api.Tenants;
 
-/// <summary>Body of <c>POST /api/v1/tenants/{tenantId}/microtenants</c>.</summary>
-public sealed record CreateMicrotenantRequest(string? MicrotenantId, string? Name);
-
-/// <summary>A microtenant on the wire.</summary>
-public sealed record MicrotenantDto(string MicrotenantId, string Name, DateTimeOffset CreatedAt)
-{
-    public static MicrotenantDto From(MicrotenantInfo m) => new(m.MicrotenantId, m.Name, m.CreatedAt);
-}
-
 /// <summary>A tenant's microtenants.</summary>
 public static class MicrotenantEndpoints
 {
-    /// <summary>Maps the microtenant routes onto the /api/v1 group.</summary>
-    public static RouteGroupBuilder MapMicrotenantEndpoints(this RouteGroupBuilder api)
+    /// <summary>Maps the microtenant routes onto the /api/v1/tenants/{tenantId} group.</summary>
+    public static RouteGroupBuilder MapMicrotenantEndpoints(this RouteGroupBuilder tenant)
     {
-        api.MapPost("/tenants/{tenantId}/microtenants", CreateAsync).RequireTenantRole(AccessFilters.Admins)
-            .Produces<MicrotenantDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapGet("/tenants/{tenantId}/microtenants", ListAsync).RequireTenantRole(AccessFilters.Readers)
-            .Produces<PageOf<MicrotenantDto>>();
-        return api;
+        var microtenants = tenant.MapGroup("/microtenants").WithTags(ApiTags.Microtenants);
+        microtenants.MapPost("", CreateAsync).AllowRoles(TenantRoles.Admins).WithName("CreateMicrotenant").WithSummary("Create a microtenant")
+            .WithDescription("409 microtenant_exists when the id is taken.");
+        microtenants.MapGet("", ListAsync).AllowRoles(TenantRoles.Readers).WithName("ListMicrotenants").WithSummary("List the tenant's microtenants");
+        return tenant;
     }
 
-    private static async Task<IResult> CreateAsync(string tenantId, CreateMicrotenantRequest body, IGrainFactory grains)
+    private static async Task<Results<Created<MicrotenantDto>, ApiProblem<Status404NotFound>, ApiProblem<Status409Conflict>>> CreateAsync(
+        string tenantId, CreateMicrotenantRequest body, IGrainFactory grains)
     {
-        var validator = new Validator();
-        validator.Identifier("microtenantId", body.MicrotenantId);
-        validator.Text("name", body.Name, TenantEndpoints.MaxNameLength, required: true);
-        if (!validator.IsValid)
-        {
-            return validator.Problem();
-        }
-
         var tenant = grains.GetGrain<ITenantGrain>(tenantId);
         return await tenant.CreateMicrotenant(body.MicrotenantId!, body.Name!) switch
         {
             null => ApiProblem.TenantNotFound(tenantId),
-            false => ApiProblem.Of(StatusCodes.Status409Conflict, "microtenant_exists", "Microtenant exists", $"Microtenant '{body.MicrotenantId}' exists already."),
-            true => Results.Created(
+            false => ApiProblem.Of<Status409Conflict>("microtenant_exists", "Microtenant exists", $"Microtenant '{body.MicrotenantId}' exists already."),
+            true => TypedResults.Created(
                 $"/api/v1/tenants/{tenantId}/microtenants/{body.MicrotenantId}",
                 MicrotenantDto.From((await tenant.ListMicrotenants()).Single(m => m.MicrotenantId == body.MicrotenantId))),
         };
     }
 
-    private static async Task<IResult> ListAsync(string tenantId, HttpRequest request, IGrainFactory grains)
+    private static async Task<Ok<PageOf<MicrotenantDto>>> ListAsync(string tenantId, [AsParameters] PageQuery query, IGrainFactory grains)
     {
-        var validator = new Validator();
-        var paging = Paging.Read(request, validator);
-        if (!validator.IsValid)
-        {
-            return validator.Problem();
-        }
-
         var microtenants = await grains.GetGrain<ITenantGrain>(tenantId).ListMicrotenants();
-        return Results.Ok(paging.Of(microtenants.Select(MicrotenantDto.From).ToList()));
+        return TypedResults.Ok(query.Paging.Of(microtenants.Select(MicrotenantDto.From).ToList()));
     }
 }

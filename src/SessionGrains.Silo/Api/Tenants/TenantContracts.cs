@@ -1,9 +1,21 @@
+using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Tenants;
 
 namespace SessionGrains.Silo.Api.Tenants;
 
 /// <summary>Body of <c>POST /api/v1/tenants</c>.</summary>
-public sealed record CreateTenantRequest(string? TenantId, string? Name);
+public sealed record CreateTenantRequest(string? TenantId, string? Name) : IValidatable
+{
+    /// <summary>Longest tenant (and microtenant) display name.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <inheritdoc/>
+    public void Validate(Validator validator)
+    {
+        validator.Identifier("tenantId", TenantId);
+        validator.Text("name", Name, MaxNameLength, required: true);
+    }
+}
 
 /// <summary>A tenant's policy on the wire; every field is required on <c>PUT</c>.</summary>
 public sealed record PolicyDto(
@@ -11,10 +23,33 @@ public sealed record PolicyDto(
     int? AbsoluteLifetimeSeconds,
     int? MaxSessionsPerUser,
     string? OnSessionLimit,
-    int? RefreshReuseGraceSeconds)
+    int? RefreshReuseGraceSeconds) : IValidatable
 {
+    private const int MaxSeconds = 366 * 24 * 3600;
+
     public static PolicyDto From(TenantPolicy p) => new(
         p.IdleTimeoutSeconds, p.AbsoluteLifetimeSeconds, p.MaxSessionsPerUser, p.OnSessionLimit.Name(), p.RefreshReuseGraceSeconds);
+
+    /// <inheritdoc/>
+    public void Validate(Validator validator)
+    {
+        validator.Range("idleTimeoutSeconds", IdleTimeoutSeconds, 0, MaxSeconds);
+        validator.Range("absoluteLifetimeSeconds", AbsoluteLifetimeSeconds, 0, MaxSeconds);
+        validator.Range("maxSessionsPerUser", MaxSessionsPerUser, 0, 10_000);
+        validator.Range("refreshReuseGraceSeconds", RefreshReuseGraceSeconds, 0, 3600);
+        if (!WireNames.TryParse(OnSessionLimit, out SessionLimitAction _))
+        {
+            validator.Add("onSessionLimit", "must be 'deny' or 'evict-oldest'.");
+        }
+    }
+
+    /// <summary>The policy; call once validated.</summary>
+    public TenantPolicy ToPolicy()
+    {
+        WireNames.TryParse(OnSessionLimit, out SessionLimitAction onLimit);
+        return new TenantPolicy(
+            IdleTimeoutSeconds!.Value, AbsoluteLifetimeSeconds!.Value, MaxSessionsPerUser!.Value, onLimit, RefreshReuseGraceSeconds!.Value);
+    }
 }
 
 /// <summary>A tenant on the wire.</summary>
@@ -24,7 +59,26 @@ public sealed record TenantDto(string TenantId, string Name, DateTimeOffset Crea
 }
 
 /// <summary>Body of <c>POST /api/v1/tenants/{tenantId}/api-keys</c>.</summary>
-public sealed record CreateApiKeyRequest(string? Name, string? Role, string? MicrotenantId);
+public sealed record CreateApiKeyRequest(string? Name, string? Role, string? MicrotenantId) : IValidatable
+{
+    /// <inheritdoc/>
+    public void Validate(Validator validator)
+    {
+        validator.Text("name", Name, 200, required: true);
+        validator.Identifier("microtenantId", MicrotenantId, required: false);
+        if (!WireNames.TryParse(Role, out ApiKeyRole role))
+        {
+            validator.Add("role", $"must be one of: {string.Join(", ", WireNames.CreatableRoles)}.");
+        }
+        else if (role == ApiKeyRole.MicrotenantAdmin && MicrotenantId is null)
+        {
+            validator.Add("microtenantId", "is required for a microtenant-admin key.");
+        }
+    }
+
+    /// <summary>The role; call once validated.</summary>
+    public ApiKeyRole ParsedRole => WireNames.TryParse(Role, out ApiKeyRole role) ? role : default;
+}
 
 /// <summary>An API key on the wire, without its secret.</summary>
 public sealed record ApiKeyDto(string KeyId, string Name, string Role, string? MicrotenantId, DateTimeOffset CreatedAt)
@@ -34,3 +88,20 @@ public sealed record ApiKeyDto(string KeyId, string Name, string Role, string? M
 
 /// <summary>A created API key: the only response that carries the secret <c>key</c>.</summary>
 public sealed record CreatedApiKeyDto(string KeyId, string Key, string Name, string Role, string? MicrotenantId, DateTimeOffset CreatedAt);
+
+/// <summary>Body of <c>POST /api/v1/tenants/{tenantId}/microtenants</c>.</summary>
+public sealed record CreateMicrotenantRequest(string? MicrotenantId, string? Name) : IValidatable
+{
+    /// <inheritdoc/>
+    public void Validate(Validator validator)
+    {
+        validator.Identifier("microtenantId", MicrotenantId);
+        validator.Text("name", Name, CreateTenantRequest.MaxNameLength, required: true);
+    }
+}
+
+/// <summary>A microtenant on the wire.</summary>
+public sealed record MicrotenantDto(string MicrotenantId, string Name, DateTimeOffset CreatedAt)
+{
+    public static MicrotenantDto From(MicrotenantInfo m) => new(m.MicrotenantId, m.Name, m.CreatedAt);
+}

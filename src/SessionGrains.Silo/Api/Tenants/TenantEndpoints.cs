@@ -1,6 +1,9 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SessionGrains.Grains.SessionTable;
 using SessionGrains.Silo.Api.Auth;
+using SessionGrains.Silo.Api.Lists;
+using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Tenants;
 
@@ -9,80 +12,55 @@ namespace SessionGrains.Silo.Api.Tenants;
 /// <summary>Tenants and their policy.</summary>
 public static class TenantEndpoints
 {
-    /// <summary>Longest tenant display name.</summary>
-    public const int MaxNameLength = 200;
-
-    /// <summary>Maps the tenant routes onto the /api/v1 group.</summary>
-    public static RouteGroupBuilder MapTenantEndpoints(this RouteGroupBuilder api)
+    /// <summary>Maps the operator's routes onto the /api/v1/tenants group: create and list tenants.</summary>
+    public static RouteGroupBuilder MapTenantDirectoryEndpoints(this RouteGroupBuilder tenants)
     {
-        api.MapPost("/tenants", CreateAsync).RequireOperator()
-            .Produces<TenantDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapGet("/tenants", ListAsync).RequireOperator().Produces<PageOf<TenantDto>>();
-        api.MapGet("/tenants/{tenantId}", GetAsync).RequireTenantRole(AccessFilters.Readers).Produces<TenantDto>();
-        api.MapPut("/tenants/{tenantId}/policy", SetPolicyAsync).RequireTenantRole(AccessFilters.Admins).Produces<PolicyDto>();
-        return api;
+        tenants.WithTags(ApiTags.Tenants);
+        tenants.MapPost("", CreateAsync).WithName("CreateTenant").WithSummary("Create a tenant")
+            .WithDescription("Operator only. 409 tenant_exists when the id is taken.");
+        tenants.MapGet("", ListAsync).WithName("ListTenants").WithSummary("List tenants")
+            .WithDescription("Operator only. Sorted by id, paged.");
+        return tenants;
     }
 
-    private static async Task<IResult> CreateAsync(CreateTenantRequest body, IGrainFactory grains, IOptions<SessionTableOptions> sessionTable)
+    /// <summary>Maps a tenant's own routes onto the /api/v1/tenants/{tenantId} group.</summary>
+    public static RouteGroupBuilder MapTenantEndpoints(this RouteGroupBuilder tenant)
     {
-        var validator = new Validator();
-        validator.Identifier("tenantId", body.TenantId);
-        validator.Text("name", body.Name, MaxNameLength, required: true);
-        if (!validator.IsValid)
-        {
-            return validator.Problem();
-        }
+        tenant.MapGet("", GetAsync).AllowRoles(TenantRoles.Readers).WithTags(ApiTags.Tenants)
+            .WithName("GetTenant").WithSummary("Get a tenant with its policy");
+        tenant.MapPut("/policy", SetPolicyAsync).AllowRoles(TenantRoles.Admins).WithTags(ApiTags.Tenants)
+            .WithName("SetTenantPolicy").WithSummary("Set the tenant's session policy")
+            .WithDescription("Every field is required. Applies to sessions signed in from now on.");
+        return tenant;
+    }
 
+    private static async Task<Results<Created<TenantDto>, ApiProblem<Status409Conflict>>> CreateAsync(
+        CreateTenantRequest body, IGrainFactory grains, IOptions<SessionTableOptions> sessionTable)
+    {
         var created = await grains.GetGrain<ITenantGrain>(body.TenantId!).Create(body.Name!, sessionTable.Value.ShardsPerTenant);
         return created is null
-            ? ApiProblem.Of(StatusCodes.Status409Conflict, "tenant_exists", "Tenant exists", $"Tenant '{body.TenantId}' exists already.")
-            : Results.Created($"/api/v1/tenants/{created.TenantId}", TenantDto.From(created));
+            ? ApiProblem.Of<Status409Conflict>("tenant_exists", "Tenant exists", $"Tenant '{body.TenantId}' exists already.")
+            : TypedResults.Created($"/api/v1/tenants/{created.TenantId}", TenantDto.From(created));
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains)
+    private static async Task<Ok<PageOf<TenantDto>>> ListAsync([AsParameters] PageQuery query, IGrainFactory grains)
     {
-        var validator = new Validator();
-        var paging = Paging.Read(request, validator);
-        if (!validator.IsValid)
-        {
-            return validator.Problem();
-        }
-
         var ids = await grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).List();
-        var page = paging.Of(ids);
+        var page = query.Paging.Of(ids);
         var tenants = await Task.WhenAll(page.Items.Select(id => grains.GetGrain<ITenantGrain>(id).Get()));
-        return Results.Ok(new PageOf<TenantDto>(
+        return TypedResults.Ok(new PageOf<TenantDto>(
             tenants.OfType<TenantInfo>().Select(TenantDto.From).ToList(), page.Total, page.Page, page.PageSize));
     }
 
-    private static async Task<IResult> GetAsync(string tenantId, IGrainFactory grains)
-    {
-        var tenant = await grains.GetGrain<ITenantGrain>(tenantId).Get();
-        return tenant is null ? ApiProblem.TenantNotFound(tenantId) : Results.Ok(TenantDto.From(tenant));
-    }
+    // A tenant grain answers null only for a tenant that does not exist, which the group's filter
+    // has already ruled out; the 404 keeps that answer honest should it ever happen.
+    private static async Task<Results<Ok<TenantDto>, ApiProblem<Status404NotFound>>> GetAsync(string tenantId, IGrainFactory grains) =>
+        await grains.GetGrain<ITenantGrain>(tenantId).Get() is { } tenant
+            ? TypedResults.Ok(TenantDto.From(tenant))
+            : ApiProblem.TenantNotFound(tenantId);
 
-    private static async Task<IResult> SetPolicyAsync(string tenantId, PolicyDto body, IGrainFactory grains)
-    {
-        const int maxSeconds = 366 * 24 * 3600;
-        var validator = new Validator();
-        validator.Range("idleTimeoutSeconds", body.IdleTimeoutSeconds, 0, maxSeconds);
-        validator.Range("absoluteLifetimeSeconds", body.AbsoluteLifetimeSeconds, 0, maxSeconds);
-        validator.Range("maxSessionsPerUser", body.MaxSessionsPerUser, 0, 10_000);
-        validator.Range("refreshReuseGraceSeconds", body.RefreshReuseGraceSeconds, 0, 3600);
-        if (!WireNames.TryParse(body.OnSessionLimit, out SessionLimitAction onLimit))
-        {
-            validator.Add("onSessionLimit", "must be 'deny' or 'evict-oldest'.");
-        }
-
-        if (!validator.IsValid)
-        {
-            return validator.Problem();
-        }
-
-        var policy = new TenantPolicy(
-            body.IdleTimeoutSeconds!.Value, body.AbsoluteLifetimeSeconds!.Value, body.MaxSessionsPerUser!.Value,
-            onLimit, body.RefreshReuseGraceSeconds!.Value);
-        var stored = await grains.GetGrain<ITenantGrain>(tenantId).SetPolicy(policy);
-        return stored is null ? ApiProblem.TenantNotFound(tenantId) : Results.Ok(PolicyDto.From(stored));
-    }
+    private static async Task<Results<Ok<PolicyDto>, ApiProblem<Status404NotFound>>> SetPolicyAsync(string tenantId, PolicyDto body, IGrainFactory grains) =>
+        await grains.GetGrain<ITenantGrain>(tenantId).SetPolicy(body.ToPolicy()) is { } stored
+            ? TypedResults.Ok(PolicyDto.From(stored))
+            : ApiProblem.TenantNotFound(tenantId);
 }

@@ -1,3 +1,4 @@
+using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Users;
 
 namespace SessionGrains.Silo.Api.Users;
@@ -6,7 +7,14 @@ namespace SessionGrains.Silo.Api.Users;
 public sealed record UserLogoutResponse(int Terminated);
 
 /// <summary>Body of a denylist entry.</summary>
-public sealed record DenylistRequest(string? Reason);
+public sealed record DenylistRequest(string? Reason) : IValidatable
+{
+    /// <summary>Longest denylist reason.</summary>
+    public const int MaxReasonLength = 500;
+
+    /// <inheritdoc/>
+    public void Validate(Validator validator) => validator.Text("reason", Reason, MaxReasonLength);
+}
 
 /// <summary>Answer of denylisting a user.</summary>
 public sealed record DenylistResponse(string UserId, bool Denylisted, int Terminated);

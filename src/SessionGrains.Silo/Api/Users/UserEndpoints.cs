@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using SessionGrains.Grains;
 using SessionGrains.Grains.SessionTable;
-using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Silo.Api.Auth;
+using SessionGrains.Silo.Api.Lists;
+using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.Sessions;
 using SessionGrains.Users;
@@ -12,89 +14,50 @@ namespace SessionGrains.Silo.Api.Users;
 /// <summary>A user's sessions, logging a user out everywhere, and the denylist.</summary>
 public static class UserEndpoints
 {
-    /// <summary>Longest denylist reason.</summary>
-    public const int MaxReasonLength = 500;
-
-    /// <summary>Maps the user routes onto the /api/v1 group.</summary>
-    public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder api)
+    /// <summary>Maps the user routes onto the /api/v1/tenants/{tenantId} group.</summary>
+    public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder tenant)
     {
-        api.MapGet("/tenants/{tenantId}/users/{userId}/sessions", UserSessionsAsync).RequireTenantRole(AccessFilters.SessionReaders)
-            .Produces<PageOf<SessionItemDto>>();
-        api.MapPost("/tenants/{tenantId}/users/{userId}/logout", LogoutAsync).RequireTenantRole(AccessFilters.SessionAdmins)
-            .Produces<UserLogoutResponse>();
-        api.MapPut("/tenants/{tenantId}/users/{userId}/denylist", DenylistAsync).RequireTenantRole(AccessFilters.Admins)
-            .Produces<DenylistResponse>();
-        api.MapDelete("/tenants/{tenantId}/users/{userId}/denylist", RemoveAsync).RequireTenantRole(AccessFilters.Admins)
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/tenants/{tenantId}/denylist", ListAsync).RequireTenantRole(AccessFilters.Readers)
-            .Produces<PageOf<DenylistEntryDto>>();
-        return api;
+        var user = tenant.MapGroup("/users/{userId}").WithTags(ApiTags.Users);
+        user.MapGet("/sessions", SessionsAsync).AllowRoles(TenantRoles.SessionReaders).WithName("ListUserSessions")
+            .WithSummary("List one user's sessions").WithDescription("The session table's query and list shape, for this user only.");
+        user.MapPost("/logout", LogoutAsync).AllowRoles(TenantRoles.SessionAdmins).WithName("LogoutUser")
+            .WithSummary("End every session of a user").WithDescription("Reason user_logout_all. A microtenant admin ends the user's sessions of its microtenant only.");
+        user.MapPut("/denylist", DenylistAsync).AllowRoles(TenantRoles.Admins).WithName("DenylistUser")
+            .WithSummary("Denylist a user").WithDescription("Every session of the user ends (reason denylisted) and sign-ins are refused until the entry is removed.");
+        user.MapDelete("/denylist", RemoveAsync).AllowRoles(TenantRoles.Admins).WithName("UndenylistUser")
+            .WithSummary("Lift a user's denylist entry").WithDescription("404 user_not_denylisted when the user is not on the denylist.");
+        tenant.MapGet("/denylist", ListAsync).AllowRoles(TenantRoles.Readers).WithTags(ApiTags.Users).WithName("ListDenylist")
+            .WithSummary("List the tenant's denylist");
+        return tenant;
     }
 
-    private static Task<IResult> UserSessionsAsync(
-        string tenantId, string userId, HttpContext http, SessionTableReader table, [FromKeyedServices(Clock.Key)] TimeProvider time) =>
-        Validator.CheckIdentifier("userId", userId) is { } invalid
-            ? Task.FromResult(invalid)
-            : SessionAdminEndpoints.ListAsync(tenantId, http, table, time, userId);
+    private static Task<Results<Ok<PageOf<SessionItemDto>>, ApiProblem<Status403Forbidden>>> SessionsAsync(
+        string tenantId, string userId, [AsParameters] SessionTableQuery query, HttpContext http, SessionTableReader table,
+        [FromKeyedServices(Clock.Key)] TimeProvider time) =>
+        SessionAdminEndpoints.PageAsync(tenantId, query, http.GetCaller(), table, time, userId);
 
-    private static async Task<IResult> LogoutAsync(string tenantId, string userId, HttpContext http, IGrainFactory grains, SessionTableReader table)
+    private static async Task<Ok<UserLogoutResponse>> LogoutAsync(string tenantId, string userId, HttpContext http, IGrainFactory grains)
     {
-        if (Validator.CheckIdentifier("userId", userId) is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (SessionAdminEndpoints.Scope(http) is not { } scope)
-        {
-            return Results.Ok(new UserLogoutResponse(await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, userId)).EndAll(EndReason.UserLogoutAll)));
-        }
-
         // A microtenant admin ends the user's sessions of its own microtenant only.
-        var (_, sessions) = await table.QueryAsync(tenantId, SessionQuery.Default with
-        {
-            UserId = userId, MicrotenantId = scope, Status = StatusFilter.Active, Take = int.MaxValue,
-        });
-        var outcomes = await Task.WhenAll(sessions.Select(s =>
-            grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, s.SessionId)).End(EndReason.UserLogoutAll, scope)));
-        return Results.Ok(new UserLogoutResponse(outcomes.Count(o => o == EndOutcome.Terminated)));
+        var terminated = await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, userId))
+            .EndAll(EndReason.UserLogoutAll, http.GetCaller().MicrotenantId);
+        return TypedResults.Ok(new UserLogoutResponse(terminated));
     }
 
-    private static async Task<IResult> DenylistAsync(string tenantId, string userId, DenylistRequest? body, IGrainFactory grains)
+    private static async Task<Ok<DenylistResponse>> DenylistAsync(string tenantId, string userId, DenylistRequest? body, IGrainFactory grains)
     {
-        var validator = new Validator();
-        validator.Identifier("userId", userId);
-        validator.Text("reason", body?.Reason, MaxReasonLength);
-        if (!validator.IsValid)
-        {
-            return validator.Problem();
-        }
-
         var terminated = await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, userId)).Denylist(body?.Reason);
-        return Results.Ok(new DenylistResponse(userId, true, terminated));
+        return TypedResults.Ok(new DenylistResponse(userId, true, terminated));
     }
 
-    private static async Task<IResult> RemoveAsync(string tenantId, string userId, IGrainFactory grains)
+    private static async Task<Results<NoContent, ApiProblem<Status404NotFound>>> RemoveAsync(string tenantId, string userId, IGrainFactory grains) =>
+        await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, userId)).RemoveFromDenylist()
+            ? TypedResults.NoContent()
+            : ApiProblem.Of<Status404NotFound>("user_not_denylisted", "User not denylisted", $"User '{userId}' is not on the denylist.");
+
+    private static async Task<Ok<PageOf<DenylistEntryDto>>> ListAsync(string tenantId, [AsParameters] PageQuery query, IGrainFactory grains)
     {
-        if (Validator.CheckIdentifier("userId", userId) is { } invalid)
-        {
-            return invalid;
-        }
-
-        return await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, userId)).RemoveFromDenylist()
-            ? Results.NoContent()
-            : ApiProblem.Of(StatusCodes.Status404NotFound, "user_not_denylisted", "User not denylisted", $"User '{userId}' is not on the denylist.");
-    }
-
-    private static async Task<IResult> ListAsync(string tenantId, HttpRequest request, IGrainFactory grains)
-    {
-        var validator = new Validator();
-        var paging = Paging.Read(request, validator);
-        if (!validator.IsValid)
-        {
-            return validator.Problem();
-        }
-
         var entries = await grains.GetGrain<ITenantDenylistGrain>(tenantId).List();
-        return Results.Ok(paging.Of(entries.Select(DenylistEntryDto.From).ToList()));
+        return TypedResults.Ok(query.Paging.Of(entries.Select(DenylistEntryDto.From).ToList()));
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
+using Microsoft.Extensions.Primitives;
+using SessionGrains.Silo.Api.Problems;
 
-namespace SessionGrains.Silo.Api.Problems;
+namespace SessionGrains.Silo.Api.Lists;
 
 /// <summary>The contract's paging: <c>page</c> from 1, <c>pageSize</c> 1-500 (default 10).</summary>
 public readonly record struct Paging(int Page, int PageSize)
@@ -8,14 +10,13 @@ public readonly record struct Paging(int Page, int PageSize)
     /// <summary>The largest page size.</summary>
     public const int MaxPageSize = 500;
 
-    /// <summary>Reads page and pageSize from the query, recording errors.</summary>
-    public static Paging Read(HttpRequest request, Validator validator)
+    /// <summary>Reads page and pageSize as given in the query, recording errors.</summary>
+    public static Paging Read(StringValues page, StringValues pageSize, Validator validator)
     {
-        return new Paging(Read("page", 1, int.MaxValue), Read("pageSize", 10, MaxPageSize));
+        return new Paging(Read("page", page, 1, int.MaxValue), Read("pageSize", pageSize, 10, MaxPageSize));
 
-        int Read(string name, int fallback, int max)
+        int Read(string name, StringValues raw, int fallback, int max)
         {
-            var raw = request.Query[name];
             if (raw.Count == 0)
             {
                 return fallback;
@@ -31,10 +32,10 @@ public readonly record struct Paging(int Page, int PageSize)
         }
     }
 
+    /// <summary>How many items come before this page, capped so that skip plus take fits an int.</summary>
+    public int Skip => (int)Math.Min((long)(Page - 1) * PageSize, int.MaxValue - PageSize);
+
     /// <summary>The contract's list shape for one page of <paramref name="all"/>.</summary>
     public PageOf<T> Of<T>(IReadOnlyList<T> all) =>
-        new(all.Skip((int)Math.Min((long)(Page - 1) * PageSize, int.MaxValue)).Take(PageSize).ToList(), all.Count, Page, PageSize);
+        new(all.Skip(Skip).Take(PageSize).ToList(), all.Count, Page, PageSize);
 }
-
-/// <summary>A page of a list with its exact total.</summary>
-public sealed record PageOf<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize);

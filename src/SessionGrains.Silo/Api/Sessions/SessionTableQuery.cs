@@ -1,12 +1,32 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Primitives;
 using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
+using SessionGrains.Silo.Api.Lists;
+using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
 
 namespace SessionGrains.Silo.Api.Sessions;
 
-/// <summary>Reads the session table's query string into a <see cref="SessionQuery"/>, recording every bad parameter.</summary>
-public static class SessionQueryReader
+/// <summary>
+/// The session table's query string, bound with <c>[AsParameters]</c>. Every value is bound as
+/// text, each time it is given, so that a repeated, mistyped or out-of-range value is a field error
+/// of a 400 <c>validation_failed</c>, never a binding failure.
+/// </summary>
+public sealed record SessionTableQuery(
+    [property: FromQuery(Name = "search")] string[]? Search,
+    [property: FromQuery(Name = "status")] string[]? Status,
+    [property: FromQuery(Name = "userId")] string[]? UserId,
+    [property: FromQuery(Name = "clientId")] string[]? ClientId,
+    [property: FromQuery(Name = "kind")] string[]? Kind,
+    [property: FromQuery(Name = "microtenantId")] string[]? MicrotenantId,
+    [property: FromQuery(Name = "ipAddress")] string[]? IpAddress,
+    [property: FromQuery(Name = "createdAfter"), QueryType(typeof(DateTimeOffset))] string[]? CreatedAfter,
+    [property: FromQuery(Name = "createdBefore"), QueryType(typeof(DateTimeOffset))] string[]? CreatedBefore,
+    [property: FromQuery(Name = "sort")] string[]? Sort,
+    [property: FromQuery(Name = "page"), QueryType(typeof(int))] string[]? Page,
+    [property: FromQuery(Name = "pageSize"), QueryType(typeof(int))] string[]? PageSize) : IValidatable
 {
     /// <summary>Longest search text.</summary>
     public const int MaxSearchLength = 256;
@@ -21,13 +41,16 @@ public static class SessionQueryReader
         ["duration"] = SessionSortKey.Duration,
     };
 
-    /// <summary>The query, with paging applied; null fields mean "no filter".</summary>
-    public static (SessionQuery Query, Paging Paging) Read(HttpRequest request, Validator v)
+    /// <inheritdoc/>
+    public void Validate(Validator validator) => Read(validator);
+
+    /// <summary>The query, with paging applied; null fields mean "no filter". Read after validation, so it is valid.</summary>
+    public (SessionQuery Query, Paging Paging) Read() => Read(new Validator());
+
+    private (SessionQuery Query, Paging Paging) Read(Validator v)
     {
-        var q = request.Query;
-        string? One(string name)
+        string? One(string name, StringValues values)
         {
-            var values = q[name];
             if (values.Count > 1)
             {
                 v.Add(name, "must be given once.");
@@ -36,7 +59,7 @@ public static class SessionQueryReader
             return values.Count == 0 ? null : values[0];
         }
 
-        var search = One("search");
+        var search = One("search", Search);
         if (search is not null)
         {
             v.Text("search", search, MaxSearchLength);
@@ -44,7 +67,7 @@ public static class SessionQueryReader
         }
 
         var status = StatusFilter.All;
-        switch (One("status"))
+        switch (One("status", Status))
         {
             case null or "all": break;
             case "active": status = StatusFilter.Active; break;
@@ -52,15 +75,15 @@ public static class SessionQueryReader
             default: v.Add("status", "must be 'active', 'inactive' or 'all'."); break;
         }
 
-        var userId = One("userId");
+        var userId = One("userId", UserId);
         v.Identifier("userId", userId, required: false);
-        var clientId = One("clientId");
+        var clientId = One("clientId", ClientId);
         v.Identifier("clientId", clientId, required: false);
-        var microtenantId = One("microtenantId");
+        var microtenantId = One("microtenantId", MicrotenantId);
         v.Identifier("microtenantId", microtenantId, required: false);
 
         SessionKind? kind = null;
-        if (One("kind") is { } kindText)
+        if (One("kind", Kind) is { } kindText)
         {
             if (WireNames.TryParse(kindText, out SessionKind parsed))
             {
@@ -72,18 +95,18 @@ public static class SessionQueryReader
             }
         }
 
-        var ip = One("ipAddress");
+        var ip = One("ipAddress", IpAddress);
         if (ip is not null)
         {
             v.IpAddress("ipAddress", ip);
         }
 
-        var createdAfter = Timestamp("createdAfter", One("createdAfter"), v);
-        var createdBefore = Timestamp("createdBefore", One("createdBefore"), v);
+        var createdAfter = Timestamp("createdAfter", One("createdAfter", CreatedAfter), v);
+        var createdBefore = Timestamp("createdBefore", One("createdBefore", CreatedBefore), v);
 
         var sort = SessionSortKey.CreatedAt;
         var descending = true;
-        if (One("sort") is { } sortText)
+        if (One("sort", Sort) is { } sortText)
         {
             descending = sortText.StartsWith('-');
             if (!SortKeys.TryGetValue(descending ? sortText[1..] : sortText, out sort))
@@ -92,10 +115,9 @@ public static class SessionQueryReader
             }
         }
 
-        var paging = Paging.Read(request, v);
-        var skip = (int)Math.Min((long)(paging.Page - 1) * paging.PageSize, int.MaxValue - paging.PageSize);
+        var paging = Paging.Read(Page, PageSize, v);
         var query = new SessionQuery(
-            search, status, userId, clientId, kind, microtenantId, ip, createdAfter, createdBefore, sort, descending, skip, paging.PageSize);
+            search, status, userId, clientId, kind, microtenantId, ip, createdAfter, createdBefore, sort, descending, paging.Skip, paging.PageSize);
         return (query, paging);
     }
 

@@ -1,0 +1,31 @@
+using SessionGrains.Silo.Api.Auth;
+using SessionGrains.Silo.Api.Problems;
+using SessionGrains.Silo.Api.Sessions;
+using SessionGrains.Silo.Api.Tenants;
+using SessionGrains.Silo.Api.Users;
+
+namespace SessionGrains.Silo.Api;
+
+/// <summary>
+/// The route tree of /api/v1. Who may call what is decided by the groups' filters, once, not by
+/// each handler: every route needs a known key; /tenants is the operator's; every
+/// /tenants/{tenantId} route checks its tenant id, the caller's role, its input and (for the
+/// operator) that the tenant exists, in that order.
+/// </summary>
+public static class ApiRoutes
+{
+    /// <summary>Maps every route of this version.</summary>
+    public static IEndpointRouteBuilder MapApiV1(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthenticatedCaller();
+        api.MapGroup("/tenants").RequireOperator().ValidateRequests().MapTenantDirectoryEndpoints();
+        api.MapGroup("/tenants/{tenantId}").RequireTenantAccess()
+            .MapTenantEndpoints()
+            .MapApiKeyEndpoints()
+            .MapMicrotenantEndpoints()
+            .MapSessionLifecycleEndpoints()
+            .MapSessionAdminEndpoints()
+            .MapUserEndpoints();
+        return app;
+    }
+}

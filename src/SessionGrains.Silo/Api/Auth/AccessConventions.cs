@@ -1,0 +1,43 @@
+using SessionGrains.Silo.Api.Problems;
+
+namespace SessionGrains.Silo.Api.Auth;
+
+/// <summary>
+/// Who may call what, as filters on route groups, in the order the contract answers: 401 for an
+/// unknown key; then 400 for a bad tenant id, 403 for a wrong role or tenant, 400 for bad input,
+/// and 404 for the operator on an unknown tenant. Each also puts the problems it can answer in the
+/// OpenAPI document of the endpoints it guards.
+/// </summary>
+public static class AccessConventions
+{
+    /// <summary>Refuses requests without a known key (the /api/v1 group).</summary>
+    public static RouteGroupBuilder RequireAuthenticatedCaller(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter<AuthenticationFilter>().ProducesProblem(StatusCodes.Status401Unauthorized);
+        return group;
+    }
+
+    /// <summary>Only the operator.</summary>
+    public static RouteGroupBuilder RequireOperator(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter<OperatorFilter>().ProducesProblem(StatusCodes.Status403Forbidden);
+        return group;
+    }
+
+    /// <summary>
+    /// The /tenants/{tenantId} group: tenant id and role (each endpoint names its
+    /// <see cref="TenantRoles"/> with <see cref="AllowRoles{TBuilder}"/>), the request's input,
+    /// then, for the operator, that the tenant exists — checked once here for every tenant route.
+    /// </summary>
+    public static RouteGroupBuilder RequireTenantAccess(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter<TenantAccessFilter>().ProducesProblem(StatusCodes.Status403Forbidden);
+        group.ValidateRequests();
+        group.AddEndpointFilter<TenantExistsFilter>().ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    /// <summary>The roles of the route's tenant that may call these endpoints (the operator always may).</summary>
+    public static TBuilder AllowRoles<TBuilder>(this TBuilder builder, TenantRoles roles) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(roles);
+}

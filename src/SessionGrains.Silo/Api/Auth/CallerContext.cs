@@ -1,0 +1,12 @@
+namespace SessionGrains.Silo.Api.Auth;
+
+/// <summary>Where the authenticated caller of a request is kept, between the filter that sets it and the handlers.</summary>
+public static class CallerContext
+{
+    private const string Item = "sessiongrains.caller";
+
+    /// <summary>The authenticated caller of this request (set by <see cref="AuthenticationFilter"/>).</summary>
+    public static Caller GetCaller(this HttpContext context) => (Caller)context.Items[Item]!;
+
+    internal static void SetCaller(this HttpContext context, Caller caller) => context.Items[Item] = caller;
+}

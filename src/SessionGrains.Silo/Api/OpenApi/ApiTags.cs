@@ -1,0 +1,34 @@
+namespace SessionGrains.Silo.Api.OpenApi;
+
+/// <summary>The tags that group the operations of the API reference, each with what it covers.</summary>
+public static class ApiTags
+{
+    /// <summary>Tenants and their policy.</summary>
+    public const string Tenants = "Tenants";
+
+    /// <summary>A tenant's API keys.</summary>
+    public const string ApiKeys = "API keys";
+
+    /// <summary>A tenant's microtenants.</summary>
+    public const string Microtenants = "Microtenants";
+
+    /// <summary>Sign-in, validate, refresh, logout.</summary>
+    public const string Lifecycle = "Session lifecycle";
+
+    /// <summary>The session table.</summary>
+    public const string Sessions = "Sessions";
+
+    /// <summary>Users and the denylist.</summary>
+    public const string Users = "Users";
+
+    /// <summary>Every tag, with its description, in the order the reference shows them.</summary>
+    public static IReadOnlyList<(string Name, string Description)> All { get; } =
+    [
+        (Tenants, "Tenants and their session policy. Creating and listing tenants is the operator's; a tenant's own keys read it, and its tenant-admin sets the policy."),
+        (ApiKeys, "A tenant's API keys. The secret is shown once, at creation; a deleted key is refused at once on every silo."),
+        (Microtenants, "A tenant's microtenants: parts of a tenant that scoped keys act inside."),
+        (Lifecycle, "What identity providers and gateways call (role service, or tenant-admin): sign in, validate, refresh, log out."),
+        (Sessions, "The session table for administrators: list, stats, details, and ending one, many, or all sessions. A microtenant-scoped key sees and ends only its microtenant's sessions."),
+        (Users, "One user's sessions, logging a user out everywhere, and the tenant's denylist."),
+    ];
+}
