@@ -321,7 +321,7 @@ public sealed class Report(BenchOptions options)
         var c = CultureInfo.InvariantCulture;
         string Ms(double v) => v.ToString("F1", c);
         string Met(bool ok) => ok ? "met" : "**missed**";
-        s.AppendLine(c, $"{options.Sessions:N0} sessions, {options.Shards} index shards, one silo, SQLite; over HTTP on loopback, one request at a time. " +
+        s.AppendLine(c, $"{options.Sessions:N0} sessions, {options.Shards} shards, one silo, SQLite; over HTTP on loopback, one request at a time. " +
             $"Load average {LoadAverage} at the end (other processes share the 2 cores). CPU = this process's CPU time (host and client) per request.");
         s.AppendLine();
         s.AppendLine("| what | measured | target | |");
@@ -330,7 +330,7 @@ public sealed class Report(BenchOptions options)
         s.AppendLine(c, $"| of which with a search ({SearchedPages.Count}) | p50 {Ms(P(SearchedPages, 0.5))} ms, p95 {Ms(P(SearchedPages, 0.95))} ms | | |");
         s.AppendLine(c, $"| no filter, every sort both ways ({UnfilteredPages.Count}) | p50 {Ms(P(UnfilteredPages, 0.5))} ms, p95 {Ms(P(UnfilteredPages, 0.95))} ms | | |");
         s.AppendLine(c, $"| stats ({Stats.Count} calls) | p50 {Ms(P(Stats, 0.5))} ms, p95 {Ms(P(Stats, 0.95))} ms; CPU {Ms(StatsCpuMs)} ms per call | < 50 ms | {Met(P(Stats, 0.95) < 50)} |");
-        s.AppendLine(c, $"| index memory (GC heap after - before loading) | {BytesPerSession:F0} B/session ({HeapBefore / 1e6:F0} MB -> {HeapAfter / 1e6:F0} MB) | < 1 KB | {Met(BytesPerSession < 1024)} |");
+        s.AppendLine(c, $"| session table memory (GC heap after - before loading) | {BytesPerSession:F0} B/session ({HeapBefore / 1e6:F0} MB -> {HeapAfter / 1e6:F0} MB) | < 1 KB | {Met(BytesPerSession < 1024)} |");
         s.AppendLine(c, $"| user logout, 100 sessions ({UserLogouts.Count} users) | median {Ms(P(UserLogouts, 0.5))} ms, max {Ms(UserLogouts.Max())} ms | < 50 ms | {Met(UserLogouts.Max() < 50)} |");
         s.AppendLine(c, $"| denylist, 100 sessions ({Denylists.Count} users) | median {Ms(P(Denylists, 0.5))} ms, max {Ms(Denylists.Max())} ms | < 50 ms | {Met(Denylists.Max() < 50)} |");
         s.AppendLine(c, $"| tenant logout-all (single silo: returns once every silo's cache holds the marker) ({LogoutAll.Count} calls) | median {Ms(P(LogoutAll, 0.5))} ms, max {Ms(LogoutAll.Max())} ms | < 100 ms on every silo | {Met(LogoutAll.Max() < 100)} |");

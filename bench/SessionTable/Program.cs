@@ -2,7 +2,7 @@
 //
 // 1. Starts the real host (SiloApp) on a fresh SQLite file, creates the tenant over HTTP, stops it.
 // 2. Bulk-inserts the sessions into the real Sessions table (valid SessionState blobs), with no
-//    index shard active, so the index the host builds on restart is the real one, from the rows.
+//    session table shard active, so the table the host builds on restart is the real one, from the rows.
 // 3. Restarts the host on that file and measures, over HTTP on loopback: the first query (which
 //    loads every shard), the GC heap before and after, a few hundred varied pages, stats, user
 //    logout and denylist of users with 100 sessions, and tenant logout-all.
@@ -26,7 +26,7 @@ try
         shards = await host.Api.CreateTenantAsync(Seeder.TenantId, Seeder.Microtenants);
     }
 
-    Console.WriteLine($"Tenant '{Seeder.TenantId}' created with {shards} index shards; host stopped.");
+    Console.WriteLine($"Tenant '{Seeder.TenantId}' created with {shards} session table shards; host stopped.");
     var seeding = Stopwatch.StartNew();
     var seeded = Seeder.Seed(database, options.Sessions, shards, options.Seed);
     seeding.Stop();

@@ -5,14 +5,16 @@ namespace SessionGrains.Silo.Api.Problems;
 /// <summary>Collects field errors for one request; the answer is a 400 when any were found.</summary>
 public sealed class Validator
 {
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    // Made at the first error: every request is validated, and most have none.
+    private Dictionary<string, List<string>>? _errors;
 
     /// <summary>True when no error was recorded.</summary>
-    public bool IsValid => _errors.Count == 0;
+    public bool IsValid => _errors is null;
 
     /// <summary>Records an error against a field.</summary>
     public void Add(string field, string message)
     {
+        _errors ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (!_errors.TryGetValue(field, out var list))
         {
             _errors[field] = list = [];
@@ -110,5 +112,5 @@ public sealed class Validator
     }
 
     /// <summary>The 400 problem for the errors found.</summary>
-    public ValidationProblem Problem() => ApiProblem.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    public ValidationProblem Problem() => ApiProblem.Validation((_errors ?? []).ToDictionary(e => e.Key, e => e.Value.ToArray()));
 }
