@@ -13,14 +13,14 @@ public static class AccessConventions
     /// <summary>Refuses requests without a known key (the /api/v1 group).</summary>
     public static RouteGroupBuilder RequireAuthenticatedCaller(this RouteGroupBuilder group)
     {
-        group.AddEndpointFilter<AuthenticationFilter>().ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.AddSharedFilter<AuthenticationFilter>().ProducesProblem(StatusCodes.Status401Unauthorized);
         return group;
     }
 
     /// <summary>Only the operator.</summary>
     public static RouteGroupBuilder RequireOperator(this RouteGroupBuilder group)
     {
-        group.AddEndpointFilter<OperatorFilter>().ProducesProblem(StatusCodes.Status403Forbidden);
+        group.AddSharedFilter<OperatorFilter>().ProducesProblem(StatusCodes.Status403Forbidden);
         return group;
     }
 
@@ -31,13 +31,25 @@ public static class AccessConventions
     /// </summary>
     public static RouteGroupBuilder RequireTenantAccess(this RouteGroupBuilder group)
     {
-        group.AddEndpointFilter<TenantAccessFilter>().ProducesProblem(StatusCodes.Status403Forbidden);
+        group.AddSharedFilter<TenantAccessFilter>().ProducesProblem(StatusCodes.Status403Forbidden);
         group.ValidateRequests();
-        group.AddEndpointFilter<TenantExistsFilter>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.AddSharedFilter<TenantExistsFilter>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
     /// <summary>The roles of the route's tenant that may call these endpoints (the operator always may).</summary>
     public static TBuilder AllowRoles<TBuilder>(this TBuilder builder, TenantRoles roles) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(roles);
+
+    /// <summary>
+    /// Adds a filter made once per endpoint from the application's services. The framework's
+    /// <c>AddEndpointFilter&lt;T&gt;</c> makes one per request; these hold no request state and
+    /// run on every call, validate included, so one instance serves them all.
+    /// </summary>
+    private static RouteGroupBuilder AddSharedFilter<TFilter>(this RouteGroupBuilder group) where TFilter : IEndpointFilter =>
+        group.AddEndpointFilterFactory((context, next) =>
+        {
+            var filter = ActivatorUtilities.CreateInstance<TFilter>(context.ApplicationServices);
+            return invocation => filter.InvokeAsync(invocation, next);
+        });
 }
