@@ -68,6 +68,21 @@ public static class SessionClock
     }
 
     /// <summary>
+    /// When a live session ends if nothing else happens: the idle deadline from its last activity,
+    /// or its absolute expiry when that comes first (null: neither applies).
+    /// </summary>
+    public static DateTimeOffset? IdleExpiresAt(DateTimeOffset lastActivity, int idleTimeoutSeconds, DateTimeOffset? expiresAt)
+    {
+        if (idleTimeoutSeconds <= 0)
+        {
+            return expiresAt;
+        }
+
+        var idle = lastActivity.AddSeconds(idleTimeoutSeconds);
+        return expiresAt is { } absolute && absolute < idle ? absolute : idle;
+    }
+
+    /// <summary>
     /// How long a session has lasted, in UTC ticks: from its creation to its end, or to
     /// <paramref name="asOf"/> while it is live (<paramref name="endedAt"/> is <see cref="UtcTicks.None"/>);
     /// never negative, even when the clocks of the silos involved disagree.

@@ -186,16 +186,7 @@ internal sealed partial class SessionGrain(
         return new SessionTokens(sessionId, token.Encode(), refresh.Encode(), S.ExpiresAt, IdleExpiresAt());
     }
 
-    private DateTimeOffset? IdleExpiresAt()
-    {
-        if (S.IdleTimeoutSeconds <= 0)
-        {
-            return S.ExpiresAt;
-        }
-
-        var idle = S.LastActivity.AddSeconds(S.IdleTimeoutSeconds);
-        return S.ExpiresAt is { } absolute && absolute < idle ? absolute : idle;
-    }
+    private DateTimeOffset? IdleExpiresAt() => SessionClock.IdleExpiresAt(S.LastActivity, S.IdleTimeoutSeconds, S.ExpiresAt);
 
     /// <summary>
     /// Applies the clock and the tenant's logout-all on access: there is no timer per session. A
