@@ -5,8 +5,9 @@ namespace SessionGrains.Tests.Api;
 
 /// <summary>
 /// Every route of this version against every kind of caller: missing, malformed, unknown and
-/// deleted keys get 401; keys without the role, or of another tenant, get 403; the rest get past
-/// authorization (whatever the route then answers).
+/// deleted keys get 401; keys without the role, or of another tenant, get 403; keys scoped to a
+/// microtenant get 403 on the tenant-wide routes their role would otherwise allow; the rest get
+/// past authorization (whatever the route then answers).
 /// </summary>
 [Trait("Category", "Cluster")]
 [Collection(SiloCollection.Name)]
@@ -32,6 +33,8 @@ public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifeti
         (await Api.PostAsync($"/api/v1/tenants/{_tenant}/microtenants", Api.OperatorKey, new { microtenantId = "emea", name = "EMEA" }))
             .Expect(HttpStatusCode.Created);
         _keys["microtenant-admin"] = (await Api.CreateKeyAsync(_tenant, "microtenant-admin", "emea")).Key;
+        _keys["scoped-auditor"] = (await Api.CreateKeyAsync(_tenant, "auditor", "emea")).Key;
+        _keys["scoped-service"] = (await Api.CreateKeyAsync(_tenant, "service", "emea")).Key;
         var deleted = await Api.CreateKeyAsync(_tenant, "tenant-admin");
         (await Api.DeleteAsync($"/api/v1/tenants/{_tenant}/api-keys/{deleted.KeyId}", Api.OperatorKey)).Expect(HttpStatusCode.NoContent);
         _keys["deleted"] = deleted.Key;
@@ -49,15 +52,20 @@ public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifeti
     private IEnumerable<Route> Routes()
     {
         string[] op = ["operator"];
-        string[] readers = ["operator", "tenant-admin", "auditor"];
+
+        // Tenant-wide reads: a scoped auditor is refused them (the tenant with its policy, the denylist).
+        string[] tenantReaders = ["operator", "tenant-admin", "auditor"];
+
+        // Lists a scoped auditor gets filtered to its microtenant (keys, microtenants).
+        string[] readers = ["operator", "tenant-admin", "auditor", "scoped-auditor"];
         string[] admins = ["operator", "tenant-admin"];
-        string[] lifecycle = ["operator", "tenant-admin", "service"];
-        string[] sessionReaders = ["operator", "tenant-admin", "auditor", "microtenant-admin"];
+        string[] lifecycle = ["operator", "tenant-admin", "service", "scoped-service"];
+        string[] sessionReaders = ["operator", "tenant-admin", "auditor", "scoped-auditor", "microtenant-admin"];
         string[] sessionAdmins = ["operator", "tenant-admin", "microtenant-admin"];
         var t = $"/api/v1/tenants/{_tenant}";
         yield return new(HttpMethod.Post, "/api/v1/tenants", new { tenantId = TestData.Id("new"), name = "New" }, op);
         yield return new(HttpMethod.Get, "/api/v1/tenants", null, op);
-        yield return new(HttpMethod.Get, t, null, readers);
+        yield return new(HttpMethod.Get, t, null, tenantReaders);
         yield return new(HttpMethod.Put, $"{t}/policy", new
         {
             idleTimeoutSeconds = 1800, absoluteLifetimeSeconds = 36000, maxSessionsPerUser = 0,
@@ -81,7 +89,7 @@ public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifeti
         yield return new(HttpMethod.Post, $"{t}/users/nobody/logout", null, sessionAdmins);
         yield return new(HttpMethod.Put, $"{t}/users/nobody/denylist", new { reason = "test" }, admins);
         yield return new(HttpMethod.Delete, $"{t}/users/nobody/denylist", null, admins);
-        yield return new(HttpMethod.Get, $"{t}/denylist", null, readers);
+        yield return new(HttpMethod.Get, $"{t}/denylist", null, tenantReaders);
         yield return new(HttpMethod.Post, $"{t}/logout-all", new { clientId = "nothing-uses-this" }, admins);
     }
 
@@ -106,6 +114,8 @@ public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifeti
     [InlineData("auditor")]
     [InlineData("service")]
     [InlineData("microtenant-admin")]
+    [InlineData("scoped-auditor")]
+    [InlineData("scoped-service")]
     [InlineData("other-tenant-admin")]
     [InlineData("other-service")]
     public async Task Known_keys_get_exactly_the_routes_their_role_and_tenant_allow(string caller)
