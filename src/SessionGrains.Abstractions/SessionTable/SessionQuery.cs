@@ -79,14 +79,17 @@ public sealed record ClientCount(
     [property: Id(2)] long Total);
 
 /// <summary>
-/// Aggregates over a tenant's sessions (or one shard's part of them). Users live in exactly one
-/// shard, so unique users add up exactly across shards.
+/// Aggregates over a tenant's sessions (or one shard's part of them): <see cref="UniqueUsers"/>
+/// are the distinct users of the <see cref="Total"/> sessions, <see cref="ActiveUsers"/> those
+/// with at least one active session. Users live in exactly one shard, so both distinct counts
+/// add up exactly across shards.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SessionStats(
     [property: Id(0)] long Total,
     [property: Id(1)] long Active,
     [property: Id(2)] long UniqueUsers,
+    [property: Id(5)] long ActiveUsers,
     [property: Id(3)] double TotalDurationSeconds,
     [property: Id(4)] IReadOnlyList<ClientCount> ByClient)
 {

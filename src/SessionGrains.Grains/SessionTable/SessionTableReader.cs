@@ -77,7 +77,7 @@ public sealed class SessionTableReader(IGrainFactory grains, TenantCache tenants
             .ThenBy(c => c.ClientId, StringComparer.Ordinal)
             .ToList();
         return new SessionStats(
-            parts.Sum(p => p.Total), parts.Sum(p => p.Active), parts.Sum(p => p.UniqueUsers),
+            parts.Sum(p => p.Total), parts.Sum(p => p.Active), parts.Sum(p => p.UniqueUsers), parts.Sum(p => p.ActiveUsers),
             parts.Sum(p => p.TotalDurationSeconds), byClient);
     }
 

@@ -12,9 +12,9 @@ internal sealed partial class ShardIndex
     /// <summary>Aggregates over the shard's sessions, optionally of one microtenant, as of <paramref name="asOf"/>.</summary>
     public SessionStats Stats(string? microtenantId, DateTimeOffset asOf, TenantSnapshot tenant)
     {
-        long total = 0, active = 0, durationTicks = 0;
-        var activeUsers = new BitArray(_userNumbers.Count);
-        long uniqueUsers = 0;
+        long total = 0, active = 0, durationTicks = 0, uniqueUsers = 0, activeUsers = 0;
+        var seenUsers = new BitArray(_userNumbers.Count);
+        var seenActiveUsers = new BitArray(_userNumbers.Count);
         var byClient = new Dictionary<string, (long Active, long Total)>(ReferenceEqualityComparer.Instance);
         var moment = new Moment(asOf.UtcTicks, tenant);
         foreach (ref readonly var e in CollectionsMarshal.AsSpan(_hot))
@@ -27,6 +27,12 @@ internal sealed partial class ShardIndex
             var (status, endedAt, _) = moment.Effective(in e);
             var isActive = status == SessionStatus.Active;
             total++;
+            if (!seenUsers[e.UserNumber])
+            {
+                seenUsers[e.UserNumber] = true;
+                uniqueUsers++;
+            }
+
             durationTicks += SessionClock.DurationTicks(e.CreatedAt, endedAt, moment.Now);
 
             // Client ids are interned, so one reference per distinct client.
@@ -36,16 +42,16 @@ internal sealed partial class ShardIndex
             {
                 active++;
                 client.Active++;
-                if (!activeUsers[e.UserNumber])
+                if (!seenActiveUsers[e.UserNumber])
                 {
-                    activeUsers[e.UserNumber] = true;
-                    uniqueUsers++;
+                    seenActiveUsers[e.UserNumber] = true;
+                    activeUsers++;
                 }
             }
         }
 
         return new SessionStats(
-            total, active, uniqueUsers, (double)durationTicks / TimeSpan.TicksPerSecond,
+            total, active, uniqueUsers, activeUsers, (double)durationTicks / TimeSpan.TicksPerSecond,
             byClient.Select(c => new ClientCount(c.Key, c.Value.Active, c.Value.Total)).ToList());
     }
 }

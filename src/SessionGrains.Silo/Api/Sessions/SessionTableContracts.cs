@@ -64,11 +64,15 @@ public sealed record SessionDetailsDto : SessionItemDto
 /// <summary>Sessions of one client, in the stats.</summary>
 public sealed record ClientStatsDto(string ClientId, long Active, long Total);
 
-/// <summary>The tenant's (or a microtenant's) session statistics.</summary>
-public sealed record SessionStatsDto(long Total, long Active, long UniqueUsers, double AverageDurationSeconds, IReadOnlyList<ClientStatsDto> ByClient)
+/// <summary>
+/// The tenant's (or a microtenant's) session statistics: <see cref="UniqueUsers"/> counts the users
+/// of every listed session, active or ended, <see cref="ActiveUsers"/> those with a live one.
+/// </summary>
+public sealed record SessionStatsDto(
+    long Total, long Active, long UniqueUsers, long ActiveUsers, double AverageDurationSeconds, IReadOnlyList<ClientStatsDto> ByClient)
 {
     public static SessionStatsDto From(SessionStats s) => new(
-        s.Total, s.Active, s.UniqueUsers, Math.Round(s.AverageDurationSeconds, 3),
+        s.Total, s.Active, s.UniqueUsers, s.ActiveUsers, Math.Round(s.AverageDurationSeconds, 3),
         s.ByClient.Select(c => new ClientStatsDto(c.ClientId, c.Active, c.Total)).ToList());
 }
 
