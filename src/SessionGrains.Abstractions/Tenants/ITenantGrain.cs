@@ -22,7 +22,11 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Replaces the policy; null when the tenant does not exist.</summary>
     Task<TenantPolicy?> SetPolicy(TenantPolicy policy);
 
-    /// <summary>Creates a key with a fresh 256-bit secret; null when the tenant does not exist.</summary>
+    /// <summary>
+    /// Creates a key with a fresh 256-bit secret; null when the tenant does not exist. Throws
+    /// <see cref="ArgumentException"/> for a role and microtenant <see cref="ApiKeyScope"/> refuses,
+    /// or a microtenant the tenant does not have: callers check both first.
+    /// </summary>
     Task<CreatedApiKey?> CreateApiKey(string name, ApiKeyRole role, string? microtenantId);
 
     /// <summary>The tenant's keys without secrets, oldest first.</summary>

@@ -53,6 +53,17 @@ internal sealed class TenantGrain(
             return null;
         }
 
+        // The last line of defence: a key stored here is trusted by every silo with its scope.
+        if (ApiKeyScope.Refusal(role, microtenantId) is { } refusal)
+        {
+            throw new ArgumentException($"microtenantId {refusal}", nameof(microtenantId));
+        }
+
+        if (microtenantId is not null && !state.State.Microtenants.ContainsKey(microtenantId))
+        {
+            throw new ArgumentException($"Tenant '{TenantId}' has no microtenant '{microtenantId}'.", nameof(microtenantId));
+        }
+
         var secret = BearerSecret.New(SecretKind.ApiKey, TenantId, Secrets.RandomToken(12));
         var info = new ApiKeyInfo(secret.Id, name, role, microtenantId, time.GetUtcNow());
         state.State.Keys[info.KeyId] = new ApiKeyRecord(info, secret.Hash());

@@ -15,11 +15,12 @@ public static class ApiKeyEndpoints
     public static RouteGroupBuilder MapApiKeyEndpoints(this RouteGroupBuilder tenant)
     {
         var keys = tenant.MapGroup("/api-keys").WithTags(ApiTags.ApiKeys);
-        keys.MapPost("", CreateAsync).AllowRoles(TenantRoles.Admins).WithName("CreateApiKey").WithSummary("Create an API key")
-            .WithDescription("The secret key is in this answer only; only its hash is stored. A microtenant-admin key needs a microtenantId.");
+        keys.MapPost("", CreateAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithName("CreateApiKey").WithSummary("Create an API key")
+            .WithDescription("The secret key is in this answer only; only its hash is stored. A microtenant-admin key needs a microtenantId, "
+                + "a tenant-admin key takes none, and a microtenantId must name a microtenant of the tenant (400 validation_failed).");
         keys.MapGet("", ListAsync).AllowRoles(TenantRoles.Readers).WithName("ListApiKeys").WithSummary("List the tenant's API keys")
-            .WithDescription("Without their secrets.");
-        keys.MapDelete("/{keyId}", DeleteAsync).AllowRoles(TenantRoles.Admins).WithName("DeleteApiKey").WithSummary("Delete an API key")
+            .WithDescription("Without their secrets. A key scoped to a microtenant sees only that microtenant's keys.");
+        keys.MapDelete("/{keyId}", DeleteAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithName("DeleteApiKey").WithSummary("Delete an API key")
             .WithDescription("The key is refused from then on, on every silo. 404 api_key_not_found for an unknown key.");
         return tenant;
     }
@@ -45,10 +46,11 @@ public static class ApiKeyEndpoints
             new CreatedApiKeyDto(info.KeyId, created.Key, info.Name, info.Role.Name(), info.MicrotenantId, info.CreatedAt));
     }
 
-    private static async Task<Ok<PageOf<ApiKeyDto>>> ListAsync(string tenantId, [AsParameters] PageQuery query, IGrainFactory grains)
+    private static async Task<Ok<PageOf<ApiKeyDto>>> ListAsync(string tenantId, [AsParameters] PageQuery query, HttpContext http, IGrainFactory grains)
     {
+        var caller = http.GetCaller();
         var keys = await grains.GetGrain<ITenantGrain>(tenantId).ListApiKeys();
-        return TypedResults.Ok(query.Paging.Of(keys.Select(ApiKeyDto.From).ToList()));
+        return TypedResults.Ok(query.Paging.Of(keys.Where(k => caller.Sees(k.MicrotenantId)).Select(ApiKeyDto.From).ToList()));
     }
 
     private static async Task<Results<NoContent, ApiProblem<Status404NotFound>>> DeleteAsync(string tenantId, string keyId, IGrainFactory grains) =>

@@ -70,9 +70,9 @@ public sealed record CreateApiKeyRequest(string? Name, string? Role, string? Mic
         {
             validator.Add("role", $"must be one of: {string.Join(", ", WireNames.CreatableRoles)}.");
         }
-        else if (role == ApiKeyRole.MicrotenantAdmin && MicrotenantId is null)
+        else if (ApiKeyScope.Refusal(role, MicrotenantId) is { } refusal)
         {
-            validator.Add("microtenantId", "is required for a microtenant-admin key.");
+            validator.Add("microtenantId", refusal);
         }
     }
 
