@@ -42,6 +42,13 @@ public static class AccessConventions
         builder.WithMetadata(roles);
 
     /// <summary>
+    /// Marks a route as tenant-wide: a key scoped to a microtenant gets 403 there, even when its
+    /// role is allowed. Lists a scoped key may read are not tenant-wide; they are filtered to its scope.
+    /// </summary>
+    public static TBuilder TenantWide<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(TenantWideRoute.Instance);
+
+    /// <summary>
     /// Adds a filter made once per endpoint from the application's services. The framework's
     /// <c>AddEndpointFilter&lt;T&gt;</c> makes one per request; these hold no request state and
     /// run on every call, validate included, so one instance serves them all.

@@ -11,9 +11,15 @@ public sealed record Caller(bool IsOperator, string? TenantId, ApiKeyRole? Role,
     /// <summary>The operator: every tenant, every route.</summary>
     public static Caller Operator { get; } = new(true, null, null, null, null);
 
-    /// <summary>True when this caller may act on <paramref name="tenantId"/> with one of <paramref name="roles"/>.</summary>
-    public bool May(string tenantId, IReadOnlyCollection<ApiKeyRole> roles) =>
-        IsOperator || (TenantId == tenantId && Role is { } role && roles.Contains(role));
+    /// <summary>
+    /// True when this caller may act on <paramref name="tenantId"/> with one of <paramref name="roles"/>;
+    /// a <paramref name="tenantWide"/> action also needs a key without a microtenant, whatever its role.
+    /// </summary>
+    public bool May(string tenantId, IReadOnlyCollection<ApiKeyRole> roles, bool tenantWide) =>
+        IsOperator || (TenantId == tenantId && Role is { } role && roles.Contains(role) && !(tenantWide && MicrotenantId is not null));
+
+    /// <summary>True when an entry of <paramref name="microtenantId"/> (null: the tenant's own) is within this caller's scope.</summary>
+    public bool Sees(string? microtenantId) => MicrotenantId is null || MicrotenantId == microtenantId;
 
     /// <summary>
     /// Narrows the microtenant a request asks for (null: none in particular) to this caller's

@@ -4,8 +4,9 @@ namespace SessionGrains.Silo.Api.Auth;
 
 /// <summary>
 /// The door of every /tenants/{tenantId} route: a bad tenant id is a 400, then a key without one
-/// of the endpoint's <see cref="TenantRoles"/>, or of another tenant, a 403 — always the same body,
-/// and before any lookup, so it says nothing about the other tenant and costs nothing.
+/// of the endpoint's <see cref="TenantRoles"/>, of another tenant, or scoped to a microtenant on a
+/// <see cref="TenantWideRoute"/>, a 403 — always the same body, and before any lookup, so it says
+/// nothing about the other tenant and costs nothing.
 /// </summary>
 internal sealed class TenantAccessFilter : IEndpointFilter
 {
@@ -20,7 +21,9 @@ internal sealed class TenantAccessFilter : IEndpointFilter
             return validator.Problem();
         }
 
-        var roles = http.GetEndpoint()?.Metadata.GetMetadata<TenantRoles>()?.Roles ?? [];
-        return http.GetCaller().May(tenantId!, roles) ? await next(context) : ApiProblem.Forbidden();
+        var metadata = http.GetEndpoint()?.Metadata;
+        var roles = metadata?.GetMetadata<TenantRoles>()?.Roles ?? [];
+        var tenantWide = metadata?.GetMetadata<TenantWideRoute>() is not null;
+        return http.GetCaller().May(tenantId!, roles, tenantWide) ? await next(context) : ApiProblem.Forbidden();
     }
 }

@@ -31,7 +31,7 @@ public static class SessionAdminEndpoints
             .WithDescription("Ends it with reason admin_terminated. 404 session_not_found; 409 session_not_active.");
         sessions.MapPost("/terminate", BulkTerminateAsync).AllowRoles(TenantRoles.SessionAdmins).WithName("TerminateSessions")
             .WithSummary("Terminate many sessions").WithDescription("Up to 1000 ids; one outcome per id, in the order asked.");
-        tenant.MapPost("/logout-all", LogoutAllAsync).AllowRoles(TenantRoles.Admins).WithTags(ApiTags.Sessions).WithName("LogoutAll")
+        tenant.MapPost("/logout-all", LogoutAllAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithTags(ApiTags.Sessions).WithName("LogoutAll")
             .WithSummary("End every session of the tenant, or of one client")
             .WithDescription("Every session created before the answer's notBefore ends with reason tenant_logout_all.");
         return tenant;
@@ -71,8 +71,7 @@ public static class SessionAdminEndpoints
     {
         // Another microtenant's session is unknown to a scoped key, not forbidden: it must not learn it exists.
         var details = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, sessionId)).GetDetails();
-        var scope = http.GetCaller().MicrotenantId;
-        return details is not null && (scope is null || details.Row.MicrotenantId == scope)
+        return details is not null && http.GetCaller().Sees(details.Row.MicrotenantId)
             ? TypedResults.Ok(SessionDetailsDto.From(details, time.GetUtcNow()))
             : SessionNotFound(sessionId);
     }

@@ -14,9 +14,10 @@ public static class MicrotenantEndpoints
     public static RouteGroupBuilder MapMicrotenantEndpoints(this RouteGroupBuilder tenant)
     {
         var microtenants = tenant.MapGroup("/microtenants").WithTags(ApiTags.Microtenants);
-        microtenants.MapPost("", CreateAsync).AllowRoles(TenantRoles.Admins).WithName("CreateMicrotenant").WithSummary("Create a microtenant")
+        microtenants.MapPost("", CreateAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithName("CreateMicrotenant").WithSummary("Create a microtenant")
             .WithDescription("409 microtenant_exists when the id is taken.");
-        microtenants.MapGet("", ListAsync).AllowRoles(TenantRoles.Readers).WithName("ListMicrotenants").WithSummary("List the tenant's microtenants");
+        microtenants.MapGet("", ListAsync).AllowRoles(TenantRoles.Readers).WithName("ListMicrotenants").WithSummary("List the tenant's microtenants")
+            .WithDescription("A key scoped to a microtenant sees only its own.");
         return tenant;
     }
 
@@ -34,9 +35,10 @@ public static class MicrotenantEndpoints
         };
     }
 
-    private static async Task<Ok<PageOf<MicrotenantDto>>> ListAsync(string tenantId, [AsParameters] PageQuery query, IGrainFactory grains)
+    private static async Task<Ok<PageOf<MicrotenantDto>>> ListAsync(string tenantId, [AsParameters] PageQuery query, HttpContext http, IGrainFactory grains)
     {
+        var caller = http.GetCaller();
         var microtenants = await grains.GetGrain<ITenantGrain>(tenantId).ListMicrotenants();
-        return TypedResults.Ok(query.Paging.Of(microtenants.Select(MicrotenantDto.From).ToList()));
+        return TypedResults.Ok(query.Paging.Of(microtenants.Where(m => caller.Sees(m.MicrotenantId)).Select(MicrotenantDto.From).ToList()));
     }
 }

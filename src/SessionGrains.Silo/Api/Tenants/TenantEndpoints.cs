@@ -26,9 +26,9 @@ public static class TenantEndpoints
     /// <summary>Maps a tenant's own routes onto the /api/v1/tenants/{tenantId} group.</summary>
     public static RouteGroupBuilder MapTenantEndpoints(this RouteGroupBuilder tenant)
     {
-        tenant.MapGet("", GetAsync).AllowRoles(TenantRoles.Readers).WithTags(ApiTags.Tenants)
+        tenant.MapGet("", GetAsync).AllowRoles(TenantRoles.Readers).TenantWide().WithTags(ApiTags.Tenants)
             .WithName("GetTenant").WithSummary("Get a tenant with its policy");
-        tenant.MapPut("/policy", SetPolicyAsync).AllowRoles(TenantRoles.Admins).WithTags(ApiTags.Tenants)
+        tenant.MapPut("/policy", SetPolicyAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithTags(ApiTags.Tenants)
             .WithName("SetTenantPolicy").WithSummary("Set the tenant's session policy")
             .WithDescription("Every field is required. Applies to sessions signed in from now on.");
         return tenant;
