@@ -32,11 +32,11 @@ public interface ISessionRowStore
     IAsyncEnumerable<SessionRow> ReadShardAsync(string tenantId, int shard, CancellationToken cancellationToken);
 
     /// <summary>
-    /// A change watermark: every write whose row carries a change number below it has finished, so
-    /// any read that starts after this call sees it. A shard takes one before each read of its rows
-    /// and reads the next changes from there (<see cref="ReadShardChangesAsync"/>).
+    /// A change watermark of one shard: every write of its rows that carries a change number below
+    /// it has finished, so any read that starts after this call sees it. A shard takes one before
+    /// each read of its rows and reads the next changes from there (<see cref="ReadShardChangesAsync"/>).
     /// </summary>
-    Task<long> ChangeWatermarkAsync(CancellationToken cancellationToken);
+    Task<long> ChangeWatermarkAsync(string tenantId, int shard, CancellationToken cancellationToken);
 
     /// <summary>
     /// The rows of one shard written at or after <paramref name="since"/> (a watermark), summary

@@ -35,7 +35,7 @@ internal sealed partial class SessionTableShardGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var (tenantId, shard) = Key;
-        _caughtUpTo = await rows.ChangeWatermarkAsync(cancellationToken);
+        _caughtUpTo = await rows.ChangeWatermarkAsync(tenantId, shard, cancellationToken);
         await foreach (var summary in rows.ReadShardAsync(tenantId, shard, cancellationToken))
         {
             _index.Apply(summary);
@@ -66,7 +66,7 @@ internal sealed partial class SessionTableShardGrain(
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         var (tenantId, shard) = Key;
-        var next = await rows.ChangeWatermarkAsync(cancellationToken);
+        var next = await rows.ChangeWatermarkAsync(tenantId, shard, cancellationToken);
         await foreach (var summary in rows.ReadShardChangesAsync(tenantId, shard, _caughtUpTo, cancellationToken))
         {
             _index.Apply(summary);

@@ -53,12 +53,16 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         $"WHERE TenantId = @TenantId AND Shard = @Shard AND {SessionColumns.Changed} >= @Since";
 
     /// <summary>
-    /// The SQL expression of a write's change number, evaluated inside the write: it must order
-    /// writes so that <see cref="WatermarkSql"/> can say below which number all have finished.
+    /// The SQL expression of a write's change number, evaluated inside the write (with the row's
+    /// parameters, @TenantId and @Shard among them): it must order the writes of a shard so that
+    /// <see cref="WatermarkSql"/> can say below which number all have finished.
     /// </summary>
     protected abstract string NextChangeSql { get; }
 
-    /// <summary>A query of one number: every write with a lower change number has finished (see <see cref="ISessionRowStore.ChangeWatermarkAsync"/>).</summary>
+    /// <summary>
+    /// A query of one number, given @TenantId and @Shard: every write of that shard with a lower
+    /// change number has finished (see <see cref="ISessionRowStore.ChangeWatermarkAsync"/>).
+    /// </summary>
     protected abstract string WatermarkSql { get; }
 
     private const string DeleteSql = "DELETE FROM Sessions WHERE TenantId = @TenantId AND SessionId = @SessionId";
@@ -111,11 +115,11 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
     }
 
     /// <inheritdoc/>
-    public async Task<long> ChangeWatermarkAsync(CancellationToken cancellationToken)
+    public async Task<long> ChangeWatermarkAsync(string tenantId, int shard, CancellationToken cancellationToken)
     {
         await using var connection = CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        await using var command = Command(connection, WatermarkSql);
+        await using var command = Command(connection, WatermarkSql, ("TenantId", tenantId), ("Shard", shard));
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -13,13 +13,15 @@ public sealed class SqliteSessionRowStore(string connectionString, ILogger<Sqlit
     /// <inheritdoc/>
     /// <remarks>
     /// SQLite has one writer at a time (and the write gate in front of it), so numbering each write
-    /// one past the highest stored orders the numbers as the commits: the highest a reader sees
-    /// is committed, and so is everything below it.
+    /// one past the highest of its shard orders the numbers as the commits: the highest a reader
+    /// sees is committed, and so is everything below it. The shard's change index finds the highest.
     /// </remarks>
-    protected override string NextChangeSql => "(SELECT COALESCE(MAX(Changed), 0) + 1 FROM Sessions)";
+    protected override string NextChangeSql =>
+        "(SELECT COALESCE(MAX(Changed), 0) + 1 FROM Sessions WHERE TenantId = @TenantId AND Shard = @Shard)";
 
     /// <inheritdoc/>
-    protected override string WatermarkSql => "SELECT COALESCE(MAX(Changed), 0) + 1 FROM Sessions";
+    protected override string WatermarkSql =>
+        "SELECT COALESCE(MAX(Changed), 0) + 1 FROM Sessions WHERE TenantId = @TenantId AND Shard = @Shard";
 
     /// <inheritdoc/>
     protected override DbConnection CreateConnection() => new SqliteConnection(connectionString);
