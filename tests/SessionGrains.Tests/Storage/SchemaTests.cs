@@ -67,6 +67,19 @@ public abstract class SchemaTests(ITestDatabases databases) : IDisposable
     }
 
     [Fact]
+    public async Task A_session_table_made_before_change_numbers_gets_them_at_the_next_start()
+    {
+        var db = await CreateDatabaseAsync();
+        await db.ExecuteAsync("DROP INDEX IX_Sessions_ShardChanges", Timeout);
+        await db.ExecuteAsync($"ALTER TABLE Sessions DROP COLUMN {SessionColumns.Changed}", Timeout);
+
+        await db.CreateProvider().ApplySchemaAsync(db.ConnectionString, Timeout);
+
+        var columns = await db.RowsAsync(SessionsColumnsSql, Timeout, _ => { });
+        Assert.Contains(columns, c => string.Equals((string)c[0]!, SessionColumns.Changed, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task A_newer_query_text_replaces_the_stored_one()
     {
         var ct = Timeout;
