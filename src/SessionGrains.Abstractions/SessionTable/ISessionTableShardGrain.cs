@@ -4,12 +4,21 @@ namespace SessionGrains.SessionTable;
 /// One shard of a tenant's session table (key: "tenant/shard", see <see cref="GrainKeys.Shard"/>).
 /// A user's sessions all live in the shard chosen by the user id, so per-user work touches one
 /// shard and unique-user counts stay exact. The shard loads its sessions' stored rows when it
-/// activates and is kept current by the session grains after each of their writes.
+/// activates and is kept current by the session grains after each of their writes, and, should
+/// one of them fail to tell it, by reading the rows written since it last looked.
 /// </summary>
 public interface ISessionTableShardGrain : IGrainWithStringKey
 {
     /// <summary>Records a session's stored row; an older version than the one held is ignored.</summary>
     Task Apply(SessionRow summary);
+
+    /// <summary>
+    /// Reads the rows of this shard written since it last looked and applies them, so what it
+    /// answers next includes every session stored before this call. It also runs on a timer
+    /// (<c>SessionGrains:SessionTable:CatchUpIntervalSeconds</c>), so a session whose grain could not
+    /// tell the shard is listed within that interval.
+    /// </summary>
+    Task CatchUp();
 
     /// <summary>The exact number of matches and the first Skip + Take of them, in order.</summary>
     Task<ShardPage> Query(SessionQuery query);

@@ -31,6 +31,19 @@ public interface ISessionRowStore
     /// <summary>Every row of one shard of one tenant, summary columns only.</summary>
     IAsyncEnumerable<SessionRow> ReadShardAsync(string tenantId, int shard, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A change watermark of one shard: every write of its rows that carries a change number below
+    /// it has finished, so any read that starts after this call sees it. A shard takes one before
+    /// each read of its rows and reads the next changes from there (<see cref="ReadShardChangesAsync"/>).
+    /// </summary>
+    Task<long> ChangeWatermarkAsync(string tenantId, int shard, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The rows of one shard written at or after <paramref name="since"/> (a watermark), summary
+    /// columns only; rows seen before may come again, and the row version tells which is newer.
+    /// </summary>
+    IAsyncEnumerable<SessionRow> ReadShardChangesAsync(string tenantId, int shard, long since, CancellationToken cancellationToken);
+
     /// <summary>Deletes rows (purge after retention).</summary>
     Task DeleteAsync(string tenantId, IReadOnlyCollection<string> sessionIds, CancellationToken cancellationToken);
 }

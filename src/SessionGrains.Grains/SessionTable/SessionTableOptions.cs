@@ -22,6 +22,13 @@ public sealed class SessionTableOptions
     /// <summary>How often a shard sweeps its entries (expiry, purge), in seconds.</summary>
     public double SweepIntervalSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How often a shard reads the rows of its sessions written since it last looked, in seconds:
+    /// the most a shard lags a stored session whose grain could not tell it (its silo died, the
+    /// shard's silo failed), so every stored session is listed within about this long.
+    /// </summary>
+    public double CatchUpIntervalSeconds { get; set; } = 5;
+
     /// <summary>Load every tenant's shards in the background when a silo starts.</summary>
     public bool WarmUpOnStart { get; set; } = true;
 

@@ -29,9 +29,13 @@ internal sealed partial class SessionTableShardGrain(
         }
     }
 
+    /// <summary>Every row written with a change number below this has been read (see <see cref="ISessionRowStore.ChangeWatermarkAsync"/>).</summary>
+    private long _caughtUpTo;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var (tenantId, shard) = Key;
+        _caughtUpTo = await rows.ChangeWatermarkAsync(tenantId, shard, cancellationToken);
         await foreach (var summary in rows.ReadShardAsync(tenantId, shard, cancellationToken))
         {
             _index.Apply(summary);
@@ -41,12 +45,47 @@ internal sealed partial class SessionTableShardGrain(
         LogLoaded(tenantId, shard, _index.Count);
         var every = TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds);
         this.RegisterGrainTimer(async _ => await Sweep(), every, every);
+        var catchUp = TimeSpan.FromSeconds(options.Value.CatchUpIntervalSeconds);
+        this.RegisterGrainTimer(CatchUpOnTimerAsync, catchUp, catchUp);
     }
 
     public Task Apply(SessionRow summary)
     {
         _index.Apply(summary);
         return Task.CompletedTask;
+    }
+
+    public Task CatchUp() => CatchUpAsync(CancellationToken.None);
+
+    /// <summary>
+    /// Session grains tell the shard after each write, but a write whose telling failed (the
+    /// grain's silo died right after it, or the shard's silo kept failing) must not stay unlisted
+    /// for the shard's life: the shard reads what was written since its last look, by the indexed
+    /// change number, and keeps the newer version of each row.
+    /// </summary>
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var (tenantId, shard) = Key;
+        var next = await rows.ChangeWatermarkAsync(tenantId, shard, cancellationToken);
+        await foreach (var summary in rows.ReadShardChangesAsync(tenantId, shard, _caughtUpTo, cancellationToken))
+        {
+            _index.Apply(summary);
+        }
+
+        _caughtUpTo = next;
+    }
+
+    private async Task CatchUpOnTimerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CatchUpAsync(cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The next tick reads from the same watermark, so nothing is skipped.
+            LogCatchUpFailed(ex, Key.TenantId, Key.Shard);
+        }
     }
 
     public Task<int> Count() => Task.FromResult(_index.Count);
@@ -80,6 +119,9 @@ internal sealed partial class SessionTableShardGrain(
 
     [LoggerMessage(LogLevel.Information, "Session table shard {TenantId}/{Shard} loaded {Count} sessions.")]
     private partial void LogLoaded(string tenantId, int shard, int count);
+
+    [LoggerMessage(LogLevel.Warning, "Session table shard {TenantId}/{Shard} could not read its changed rows; it tries again at the next interval.")]
+    private partial void LogCatchUpFailed(Exception ex, string tenantId, int shard);
 
     [LoggerMessage(LogLevel.Information, "Session table shard {TenantId}/{Shard} purged {Count} sessions past retention.")]
     private partial void LogPurged(string tenantId, int shard, int count);

@@ -25,12 +25,15 @@ public static class SessionClock
 {
     /// <summary>
     /// The ending that is due at <paramref name="now"/>, the earliest if several are; null while
-    /// the session is live. <paramref name="loggedOutAt"/> is in UTC ticks (<see cref="UtcTicks.None"/>: none).
+    /// the session is live. <paramref name="loggedOutAt"/> is in UTC ticks (<see cref="UtcTicks.None"/>: none);
+    /// <paramref name="idleGrace"/> is allowed past the idle deadline when the last activity may be older than the real one.
     /// </summary>
     public static DueEnding? Due(
-        DateTimeOffset now, DateTimeOffset lastActivity, int idleTimeoutSeconds, DateTimeOffset? expiresAt, long loggedOutAt)
+        DateTimeOffset now, DateTimeOffset lastActivity, int idleTimeoutSeconds, DateTimeOffset? expiresAt, long loggedOutAt,
+        TimeSpan idleGrace = default)
     {
-        var (at, reason) = DueTicks(now.UtcTicks, lastActivity.UtcTicks, idleTimeoutSeconds, UtcTicks.Of(expiresAt), loggedOutAt, 0);
+        var (at, reason) = DueTicks(
+            now.UtcTicks, lastActivity.UtcTicks, idleTimeoutSeconds, UtcTicks.Of(expiresAt), loggedOutAt, idleGrace.Ticks);
         return at == UtcTicks.None ? null : new DueEnding(UtcTicks.ToTime(at), reason);
     }
 

@@ -24,9 +24,27 @@ internal sealed partial class SessionGrain(
     /// <summary>Last activity in memory is newer than the stored one.</summary>
     private bool _activityDirty;
 
+    /// <summary>
+    /// Idle grace while the last activity is the stored one, which may lag the real one by up to
+    /// <see cref="ActivityWriteBehind.MaxLag"/> when a crash lost the write-behind: the grain then
+    /// gives what the shards give, so a session in use does not come back expired and the table
+    /// agrees with the grain. Zero from the session's first activity in this activation.
+    /// </summary>
+    private TimeSpan _idleGrace;
+
     private SessionState S => state.State;
 
     private (string TenantId, string SessionId) Key => GrainKeys.Split(this.GetPrimaryKeyString());
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Opened)
+        {
+            _idleGrace = ActivityWriteBehind.MaxLag;
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<SessionTokens> Open(SessionOpening opening)
     {
@@ -99,6 +117,7 @@ internal sealed partial class SessionGrain(
         }
 
         S.LastActivity = now;
+        _idleGrace = TimeSpan.Zero;
         S.LastRefreshAt = now;
         S.RefreshCount++;
         var tokens = IssueTokens();
@@ -186,7 +205,7 @@ internal sealed partial class SessionGrain(
         return new SessionTokens(sessionId, token.Encode(), refresh.Encode(), S.ExpiresAt, IdleExpiresAt());
     }
 
-    private DateTimeOffset? IdleExpiresAt() => SessionClock.IdleExpiresAt(S.LastActivity, S.IdleTimeoutSeconds, S.ExpiresAt);
+    private DateTimeOffset? IdleExpiresAt() => SessionClock.IdleExpiresAt(S.LastActivity + _idleGrace, S.IdleTimeoutSeconds, S.ExpiresAt);
 
     /// <summary>
     /// Applies the clock and the tenant's logout-all on access: there is no timer per session. A
@@ -202,7 +221,7 @@ internal sealed partial class SessionGrain(
         var tenant = await tenants.GetAsync(Key.TenantId);
         var due = SessionClock.Due(
             time.GetUtcNow(), S.LastActivity, S.IdleTimeoutSeconds, S.ExpiresAt,
-            LogoutAllRule.EndOf(tenant.LogoutAlls, S.SignIn.ClientId, S.CreatedAt.UtcTicks));
+            LogoutAllRule.EndOf(tenant.LogoutAlls, S.SignIn.ClientId, S.CreatedAt.UtcTicks), _idleGrace);
         if (due is not { } ending)
         {
             return true;
@@ -270,6 +289,7 @@ internal sealed partial class SessionGrain(
     private void Touch()
     {
         S.LastActivity = time.GetUtcNow();
+        _idleGrace = TimeSpan.Zero;
         _activityDirty = true;
         _activityFlush ??= this.RegisterGrainTimer(
             FlushActivityAsync, ActivityWriteBehind.NextDelay(), Timeout.InfiniteTimeSpan);

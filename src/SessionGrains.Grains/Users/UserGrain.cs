@@ -1,5 +1,6 @@
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
+using SessionGrains.Grains.Sessions;
 using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
@@ -13,6 +14,12 @@ internal sealed class UserGrain(
     TenantCache tenants,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IUserGrain
 {
+    /// <summary>
+    /// Beyond the shards' own idle grace, how long past a listed idle deadline the grain still
+    /// treats the session as possibly live: room for an activity write that is on its way to storage.
+    /// </summary>
+    private static readonly TimeSpan IdlePruneMargin = TimeSpan.FromSeconds(5);
+
     /// <summary>Sessions that may be live, oldest first; ended ones are pruned lazily.</summary>
     private readonly List<UserSessionEntry> _sessions = [];
 
@@ -22,17 +29,7 @@ internal sealed class UserGrain(
     /// Reads the user's live sessions from its shard of the session table, which is rebuilt from
     /// the stored rows; since every sign-in of the user runs in this grain, the list stays whole.
     /// </summary>
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        var (tenantId, userId) = Key;
-        var tenant = await tenants.GetAsync(tenantId);
-        var shard = GrainFactory.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(tenantId, GrainKeys.ShardOf(userId, tenant.SessionTableShards)));
-        var live = await shard.Query(SessionQuery.Default with
-        {
-            UserId = userId, Status = StatusFilter.Active, Sort = SessionSortKey.CreatedAt, Descending = false, Take = int.MaxValue,
-        });
-        _sessions.AddRange(live.Items.Select(s => new UserSessionEntry(s.SessionId, s.CreatedAt, s.ExpiresAt)));
-    }
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => ReconcileWithShardAsync(catchUp: false);
 
     public async Task<SignInResult> SignIn(SignIn signIn)
     {
@@ -45,10 +42,15 @@ internal sealed class UserGrain(
         var policy = tenant.Policy;
         var now = time.GetUtcNow();
         _sessions.RemoveAll(s => s.ExpiresAt <= now);
-        if (policy.MaxSessionsPerUser > 0 && _sessions.Count >= policy.MaxSessionsPerUser)
+
+        // The limit counts the sessions of the sign-in's own scope (its microtenant, or the tenant
+        // level): no sign-in counts, blocks or evicts a session of another microtenant.
+        var scope = signIn.MicrotenantId;
+        if (policy.MaxSessionsPerUser > 0 && InScope(scope).Count() >= policy.MaxSessionsPerUser)
         {
-            await PruneEndedAsync();
-            var excess = _sessions.Count - policy.MaxSessionsPerUser + 1;
+            await PruneEndedAsync(scope);
+            var inScope = InScope(scope).ToList();
+            var excess = inScope.Count - policy.MaxSessionsPerUser + 1;
             if (excess > 0)
             {
                 if (policy.OnSessionLimit == SessionLimitAction.Deny)
@@ -56,7 +58,7 @@ internal sealed class UserGrain(
                     return new SignInResult(null, SignInError.SessionLimitReached);
                 }
 
-                foreach (var oldest in _sessions.Take(excess).ToList())
+                foreach (var oldest in inScope.Take(excess))
                 {
                     await Session(oldest.SessionId).End(EndReason.Evicted);
                     _sessions.Remove(oldest);
@@ -67,7 +69,8 @@ internal sealed class UserGrain(
         // Listed before it opens: should the open fail after its row was stored, this user still
         // ends it on logout; an id that never opened answers "not found" and is forgotten.
         var sessionId = Secrets.RandomToken(16);
-        _sessions.Add(new UserSessionEntry(sessionId, now, policy.AbsoluteLifetimeSeconds > 0 ? now.AddSeconds(policy.AbsoluteLifetimeSeconds) : null));
+        _sessions.Add(new UserSessionEntry(
+            sessionId, now, policy.AbsoluteLifetimeSeconds > 0 ? now.AddSeconds(policy.AbsoluteLifetimeSeconds) : null, scope));
         var tokens = await Session(sessionId).Open(new SessionOpening(
             signIn, policy.IdleTimeoutSeconds, policy.AbsoluteLifetimeSeconds, policy.RefreshReuseGraceSeconds,
             now, GrainKeys.ShardOf(Key.UserId, tenant.SessionTableShards)));
@@ -76,13 +79,17 @@ internal sealed class UserGrain(
 
     public async Task<int> EndAll(EndReason reason, string? microtenantId = null)
     {
-        var listed = _sessions.ToArray();
+        // The shard first reads what was stored since it last looked, so a session whose shard
+        // was never told (and that this activation never saw) is ended too; and sessions it lists
+        // as idled out are not called one by one.
+        await ReconcileWithShardAsync(catchUp: true);
+        var listed = _sessions.Where(s => microtenantId is null || s.MicrotenantId == microtenantId).ToArray();
         var outcomes = await Task.WhenAll(listed.Select(s => Session(s.SessionId).End(reason, microtenantId)));
 
         // A session of another microtenant was left alone: it is still live, and still counts
         // against the user's session limit.
-        _sessions.Clear();
-        _sessions.AddRange(listed.Where((_, i) => outcomes[i] == EndOutcome.Forbidden));
+        var done = listed.Where((_, i) => outcomes[i] != EndOutcome.Forbidden).ToHashSet();
+        _sessions.RemoveAll(done.Contains);
         return outcomes.Count(o => o == EndOutcome.Terminated);
     }
 
@@ -116,13 +123,62 @@ internal sealed class UserGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>Asks every listed session where it stands and forgets those that ended.</summary>
-    private async Task PruneEndedAsync()
+    private IEnumerable<UserSessionEntry> InScope(string? microtenantId) => _sessions.Where(s => s.MicrotenantId == microtenantId);
+
+    /// <summary>
+    /// Forgets the sessions of one scope that have ended: first those the shard lists as ended,
+    /// then, as the limit must be exact, asks each remaining one where it stands.
+    /// </summary>
+    private async Task PruneEndedAsync(string? microtenantId)
     {
-        var statuses = await Task.WhenAll(_sessions.Select(s => Session(s.SessionId).GetStatus()));
-        var ended = _sessions.Where((_, i) => statuses[i] != SessionStatus.Active).ToHashSet();
+        await ReconcileWithShardAsync(catchUp: false);
+        var inScope = InScope(microtenantId).ToList();
+        var statuses = await Task.WhenAll(inScope.Select(s => Session(s.SessionId).GetStatus()));
+        var ended = inScope.Where((_, i) => statuses[i] != SessionStatus.Active).ToHashSet();
         _sessions.RemoveAll(ended.Contains);
     }
+
+    /// <summary>
+    /// Brings the list in line with the user's rows in the session table (one call to one shard;
+    /// <paramref name="catchUp"/>: after the shard has read every row stored until now): adds the
+    /// live sessions it lacks, and forgets those the table shows have ended. A session the table
+    /// does not list is kept: it may be opening, and its grain answers for it.
+    /// </summary>
+    private async Task ReconcileWithShardAsync(bool catchUp)
+    {
+        var (tenantId, userId) = Key;
+        var tenant = await tenants.GetAsync(tenantId);
+        var shard = GrainFactory.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(tenantId, GrainKeys.ShardOf(userId, tenant.SessionTableShards)));
+        if (catchUp)
+        {
+            await shard.CatchUp();
+        }
+
+        // With nothing listed yet (an activation) there is nothing to forget: live rows are enough.
+        var now = time.GetUtcNow();
+        var rows = await shard.Query(SessionQuery.Default with
+        {
+            UserId = userId, Status = _sessions.Count == 0 ? StatusFilter.Active : StatusFilter.All, Sort = SessionSortKey.CreatedAt, Descending = false, Take = int.MaxValue, AsOf = now,
+        });
+        var byId = rows.Items.ToDictionary(r => r.SessionId, StringComparer.Ordinal);
+        _sessions.RemoveAll(s => byId.TryGetValue(s.SessionId, out var row) && EndedForSure(row, now));
+        var known = _sessions.Select(s => s.SessionId).ToHashSet(StringComparer.Ordinal);
+        var missing = rows.Items.Where(r => r.Status == SessionStatus.Active && !known.Contains(r.SessionId)).ToList();
+        if (missing.Count > 0)
+        {
+            _sessions.AddRange(missing.Select(r => new UserSessionEntry(r.SessionId, r.CreatedAt, r.ExpiresAt, r.MicrotenantId)));
+            _sessions.Sort((a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
+        }
+    }
+
+    /// <summary>
+    /// A row the table shows ended. An idle end the shard computed from written-behind activity
+    /// (it already allows <see cref="ActivityWriteBehind.MaxLag"/>) counts only a little later
+    /// still, so an activity write still on its way cannot make a live session look dead.
+    /// </summary>
+    private static bool EndedForSure(SessionRow row, DateTimeOffset now) =>
+        row.Status != SessionStatus.Active
+        && (row.EndReason != EndReason.IdleTimeout || now >= row.EndedAt + ActivityWriteBehind.MaxLag + IdlePruneMargin);
 
     private ISessionGrain Session(string sessionId) =>
         GrainFactory.GetGrain<ISessionGrain>(GrainKeys.Session(Key.TenantId, sessionId));

@@ -1,7 +1,10 @@
 namespace SessionGrains.Grains.Users;
 
-/// <summary>One of a user's sessions, as far as the user grain needs to know it.</summary>
-public sealed record UserSessionEntry(string SessionId, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+/// <summary>
+/// One of a user's sessions, as far as the user grain needs to know it: when it ends at the
+/// latest, and its microtenant (null: the tenant level), the scope its session limit counts in.
+/// </summary>
+public sealed record UserSessionEntry(string SessionId, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string? MicrotenantId);
 
 /// <summary>
 /// The durable state of a user grain (state name "user"): only the denylist. The user's sessions

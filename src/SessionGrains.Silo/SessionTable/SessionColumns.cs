@@ -52,6 +52,12 @@ internal static class SessionColumns
         new("State", r => r.State, true),
     ];
 
+    /// <summary>
+    /// The column that orders writes for the shards' catch-up: the store sets it on every write by
+    /// SQL of its database (never from a record), so it is not in <see cref="All"/>'s parameters.
+    /// </summary>
+    public const string Changed = "Changed";
+
     /// <summary>Reads a row selected with <see cref="Row"/>'s columns, in their order.</summary>
     public static SessionRow Read(DbDataReader r)
     {

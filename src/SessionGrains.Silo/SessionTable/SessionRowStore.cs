@@ -35,17 +35,35 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
     // Plain SQL that SQLite and PostgreSQL both take as it is: named @parameters, ON CONFLICT.
     private const string ReadSql = "SELECT Version, State FROM Sessions WHERE TenantId = @TenantId AND SessionId = @SessionId";
 
-    private static readonly string InsertSql =
-        $"INSERT INTO Sessions ({SessionColumns.Names(SessionColumns.All)}) " +
-        $"VALUES ({string.Join(", ", SessionColumns.All.Select(c => "@" + c.Name))}) ON CONFLICT DO NOTHING";
+    private string InsertSql => field ??=
+        $"INSERT INTO Sessions ({SessionColumns.Names(SessionColumns.All)}, {SessionColumns.Changed}) " +
+        $"VALUES ({string.Join(", ", SessionColumns.All.Select(c => "@" + c.Name))}, {NextChangeSql}) ON CONFLICT DO NOTHING";
 
-    // Only what can change after sign-in is rewritten.
-    private static readonly string UpdateSql =
-        $"UPDATE Sessions SET {string.Join(", ", SessionColumns.All.Where(c => c.Changes).Select(c => $"{c.Name} = @{c.Name}"))} " +
+    // Only what can change after sign-in is rewritten; every write takes a new change number.
+    private string UpdateSql => field ??=
+        $"UPDATE Sessions SET {string.Join(", ", SessionColumns.All.Where(c => c.Changes).Select(c => $"{c.Name} = @{c.Name}"))}, " +
+        $"{SessionColumns.Changed} = {NextChangeSql} " +
         "WHERE TenantId = @TenantId AND SessionId = @SessionId AND Version = @ExpectedVersion";
 
     private static readonly string ShardSql =
         $"SELECT {SessionColumns.Names(SessionColumns.Row)} FROM Sessions WHERE TenantId = @TenantId AND Shard = @Shard";
+
+    private static readonly string ShardChangesSql =
+        $"SELECT {SessionColumns.Names(SessionColumns.Row)} FROM Sessions " +
+        $"WHERE TenantId = @TenantId AND Shard = @Shard AND {SessionColumns.Changed} >= @Since";
+
+    /// <summary>
+    /// The SQL expression of a write's change number, evaluated inside the write (with the row's
+    /// parameters, @TenantId and @Shard among them): it must order the writes of a shard so that
+    /// <see cref="WatermarkSql"/> can say below which number all have finished.
+    /// </summary>
+    protected abstract string NextChangeSql { get; }
+
+    /// <summary>
+    /// A query of one number, given @TenantId and @Shard: every write of that shard with a lower
+    /// change number has finished (see <see cref="ISessionRowStore.ChangeWatermarkAsync"/>).
+    /// </summary>
+    protected abstract string WatermarkSql { get; }
 
     private const string DeleteSql = "DELETE FROM Sessions WHERE TenantId = @TenantId AND SessionId = @SessionId";
 
@@ -89,6 +107,29 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         await using var connection = CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var command = Command(connection, ShardSql, ("TenantId", tenantId), ("Shard", shard));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return SessionColumns.Read(reader);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> ChangeWatermarkAsync(string tenantId, int shard, CancellationToken cancellationToken)
+    {
+        await using var connection = CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = Command(connection, WatermarkSql, ("TenantId", tenantId), ("Shard", shard));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<SessionRow> ReadShardChangesAsync(
+        string tenantId, int shard, long since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = Command(connection, ShardChangesSql, ("TenantId", tenantId), ("Shard", shard), ("Since", since));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -182,7 +223,7 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         }
     }
 
-    private static DbCommand RowCommand(DbConnection connection, PendingWrite write)
+    private DbCommand RowCommand(DbConnection connection, PendingWrite write)
     {
         var columns = SessionColumns.All.Select(c => (c.Name, c.Value(write.Record)));
         return Command(connection, write.Expected is null ? InsertSql : UpdateSql, [.. columns, ("ExpectedVersion", write.Expected)]);

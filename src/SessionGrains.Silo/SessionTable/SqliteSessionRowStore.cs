@@ -5,10 +5,23 @@ using SessionGrains.Silo.Storage;
 
 namespace SessionGrains.Silo.SessionTable;
 
-/// <summary>The session table in SQLite (schema: Scripts/sqlite/003-session-table.sql).</summary>
+/// <summary>The session table in SQLite (schema: Scripts/sqlite/003-session-table.sql, 004 and 005).</summary>
 public sealed class SqliteSessionRowStore(string connectionString, ILogger<SqliteSessionRowStore> logger) : SessionRowStore(logger)
 {
     private readonly SqliteWriteGate _gate = SqliteWriteGate.For(connectionString);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// SQLite has one writer at a time (and the write gate in front of it), so numbering each write
+    /// one past the highest of its shard orders the numbers as the commits: the highest a reader
+    /// sees is committed, and so is everything below it. The shard's change index finds the highest.
+    /// </remarks>
+    protected override string NextChangeSql =>
+        "(SELECT COALESCE(MAX(Changed), 0) + 1 FROM Sessions WHERE TenantId = @TenantId AND Shard = @Shard)";
+
+    /// <inheritdoc/>
+    protected override string WatermarkSql =>
+        "SELECT COALESCE(MAX(Changed), 0) + 1 FROM Sessions WHERE TenantId = @TenantId AND Shard = @Shard";
 
     /// <inheritdoc/>
     protected override DbConnection CreateConnection() => new SqliteConnection(connectionString);

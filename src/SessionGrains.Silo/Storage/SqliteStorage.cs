@@ -31,7 +31,15 @@ public sealed class SqliteStorage : StorageProvider
         {
             await using var command = connection.CreateCommand();
             command.CommandText = script;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (SqliteException ex) when (ex.Message.Contains("duplicate column name", StringComparison.Ordinal))
+            {
+                // SQLite has no ADD COLUMN IF NOT EXISTS: a script that adds one column (and holds
+                // nothing else) was applied at an earlier start.
+            }
         }
     }
 

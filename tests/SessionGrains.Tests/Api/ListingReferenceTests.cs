@@ -73,6 +73,12 @@ public sealed class ListingReferenceTests(SiloFixture fixture)
 
         string[] clients = ["portal", "mobile", "cli", "admin-console", "vpn"];
         string?[] microtenants = [null, null, "emea", "apac", "amer"];
+        foreach (var microtenant in microtenants.OfType<string>())
+        {
+            (await Api.PostAsync($"/api/v1/tenants/{_tenant}/microtenants", admin, new { microtenantId = microtenant, name = microtenant }))
+                .Expect(HttpStatusCode.Created);
+        }
+
         string?[] names = [null, "Chrome on Mac", "Firefox on Linux", "Safari on iPhone", "curl"];
         var users = Enumerable.Range(0, 70).Select(i => $"user{i:D2}").ToArray();
         var created = new List<JsonObject>();

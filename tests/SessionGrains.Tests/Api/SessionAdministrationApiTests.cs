@@ -240,6 +240,7 @@ public sealed class SessionAdministrationApiTests(SiloFixture fixture) : IAsyncL
     [Fact]
     public async Task Stats_count_sessions_users_and_clients()
     {
+        (await Api.PostAsync($"{T}/microtenants", _admin, new { microtenantId = "emea", name = "EMEA" })).Expect(HttpStatusCode.Created);
         await SignInAsync("ada", clientId: "portal");
         await SignInAsync("ada", clientId: "mobile");
         var ended = await SignInAsync("grace", clientId: "portal");

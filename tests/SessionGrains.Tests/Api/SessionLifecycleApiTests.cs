@@ -38,6 +38,7 @@ public sealed class SessionLifecycleApiTests(SiloFixture fixture) : IAsyncLifeti
     [Fact]
     public async Task Sign_in_returns_tokens_that_validate_with_everything_the_gateway_needs()
     {
+        (await Api.PostAsync($"/api/v1/tenants/{_tenant}/microtenants", _admin, new { microtenantId = "emea", name = "EMEA" })).Expect(HttpStatusCode.Created);
         var response = await Api.PostAsync(Sessions, _service, new
         {
             userId = "u-42", userEmail = "ada@acme.test", sessionName = "Chrome on Mac", kind = "user",
@@ -206,6 +207,74 @@ public sealed class SessionLifecycleApiTests(SiloFixture fixture) : IAsyncLifeti
 
         Assert.Equal("terminated", (await ValidateAsync(oldest.Str("token"))).Str("reason"));
         Assert.True((await ValidateAsync(newest.Str("token")))["active"]!.GetValue<bool>());
+    }
+
+    /// <summary>Creates microtenants of this test's tenant and a service key scoped to each.</summary>
+    private async Task<string[]> ScopedServiceKeysAsync(params string[] microtenants)
+    {
+        var keys = new List<string>();
+        foreach (var microtenant in microtenants)
+        {
+            (await Api.PostAsync($"/api/v1/tenants/{_tenant}/microtenants", _admin, new { microtenantId = microtenant, name = microtenant }))
+                .Expect(HttpStatusCode.Created);
+            keys.Add((await Api.CreateKeyAsync(_tenant, "service", microtenant)).Key);
+        }
+
+        return [.. keys];
+    }
+
+    private static bool IsActive(JsonObject validation) => validation["active"]!.GetValue<bool>();
+
+    [Fact]
+    public async Task Eviction_by_a_scoped_sign_in_ends_only_that_microtenants_sessions()
+    {
+        var keys = await ScopedServiceKeysAsync("emea", "apac");
+        await SetPolicyAsync(max: 1, onLimit: "evict-oldest");
+        var apac = await Api.SignInAsync(_tenant, keys[1], "ada");
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+
+        var emea = await Api.SignInAsync(_tenant, keys[0], "ada");
+
+        Assert.True(IsActive(await ValidateAsync(apac.Str("token"))), "an emea sign-in evicted the user's apac session");
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        var emeaAgain = await Api.SignInAsync(_tenant, keys[0], "ada");
+        Assert.Equal("terminated", (await ValidateAsync(emea.Str("token"))).Str("reason"));
+        Assert.True(IsActive(await ValidateAsync(emeaAgain.Str("token"))));
+        Assert.True(IsActive(await ValidateAsync(apac.Str("token"))));
+
+        // An unscoped sign-in without a microtenant is in the tenant-level scope: it evicts neither.
+        var tenantLevel = await Api.SignInAsync(_tenant, _service, "ada");
+        Assert.True(IsActive(await ValidateAsync(apac.Str("token"))));
+        Assert.True(IsActive(await ValidateAsync(emeaAgain.Str("token"))));
+        Assert.True(IsActive(await ValidateAsync(tenantLevel.Str("token"))));
+    }
+
+    [Fact]
+    public async Task Another_microtenants_sessions_do_not_use_up_a_scoped_sign_ins_limit()
+    {
+        var keys = await ScopedServiceKeysAsync("emea", "apac");
+        await SetPolicyAsync(max: 1, onLimit: "deny");
+        await Api.SignInAsync(_tenant, keys[1], "ada");
+
+        await Api.SignInAsync(_tenant, keys[0], "ada");
+
+        (await Api.PostAsync(Sessions, keys[0], new { userId = "ada", clientId = "portal", ipAddress = "10.0.0.1" }))
+            .ExpectProblem(HttpStatusCode.Conflict, "session_limit_reached");
+        (await Api.PostAsync(Sessions, keys[1], new { userId = "ada", clientId = "portal", ipAddress = "10.0.0.1" }))
+            .ExpectProblem(HttpStatusCode.Conflict, "session_limit_reached");
+    }
+
+    [Fact]
+    public async Task An_unscoped_sign_in_naming_a_microtenant_the_tenant_does_not_have_is_400()
+    {
+        await ScopedServiceKeysAsync("emea");
+
+        var problem = (await Api.PostAsync(Sessions, _service, new { userId = "ada", clientId = "portal", ipAddress = "10.0.0.1", microtenantId = "nowhere" }))
+            .ExpectProblem(HttpStatusCode.BadRequest, "validation_failed");
+
+        Assert.NotNull(problem["errors"]?["microtenantId"]);
+        (await Api.PostAsync(Sessions, _service, new { userId = "ada", clientId = "portal", ipAddress = "10.0.0.1", microtenantId = "emea" }))
+            .Expect(HttpStatusCode.Created);
     }
 
     [Fact]

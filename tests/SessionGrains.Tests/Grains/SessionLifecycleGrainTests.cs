@@ -1,4 +1,5 @@
 using SessionGrains.Grains.Security;
+using SessionGrains.Grains.Sessions;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 using SessionGrains.Tests.Infrastructure;
@@ -250,5 +251,47 @@ public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
         await SignInAsync("ada", policy);
 
         Assert.NotNull(await SignInAsync("grace", policy));
+    }
+
+    /// <summary>
+    /// Twelve sessions of one user idle out unvisited (past the idle timeout and the shards' grace
+    /// for written-behind activity), one more signs in: ending them all calls just the live one.
+    /// </summary>
+    private async Task<SessionTokens> IdleOutManyThenSignInOnceAsync(string userId)
+    {
+        var policy = Policy(idle: 60);
+        for (var i = 0; i < 12; i++)
+        {
+            await SignInAsync(userId, policy);
+        }
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(60) + ActivityWriteBehind.MaxLag + TimeSpan.FromSeconds(10));
+        return await SignInAsync(userId, policy);
+    }
+
+    [Fact]
+    public async Task User_logout_calls_only_the_sessions_that_have_not_idled_out()
+    {
+        var live = await IdleOutManyThenSignInOnceAsync("ada");
+        var before = GrainCallProbe.SessionCallsOf(_tenant, nameof(ISessionGrain.End));
+
+        var ended = await fixture.Grains.GetGrain<IUserGrain>(GrainKeys.User(_tenant, "ada")).EndAll(EndReason.UserLogoutAll);
+
+        Assert.Equal(1, ended);
+        Assert.Equal(1, GrainCallProbe.SessionCallsOf(_tenant, nameof(ISessionGrain.End)) - before);
+        Assert.Equal(InactiveReason.Terminated, (await ValidateAsync(live)).Reason);
+    }
+
+    [Fact]
+    public async Task Denylisting_calls_only_the_sessions_that_have_not_idled_out()
+    {
+        var live = await IdleOutManyThenSignInOnceAsync("ada");
+        var before = GrainCallProbe.SessionCallsOf(_tenant, nameof(ISessionGrain.End));
+
+        var ended = await fixture.Grains.GetGrain<IUserGrain>(GrainKeys.User(_tenant, "ada")).Denylist("test");
+
+        Assert.Equal(1, ended);
+        Assert.Equal(1, GrainCallProbe.SessionCallsOf(_tenant, nameof(ISessionGrain.End)) - before);
+        Assert.Equal(InactiveReason.Terminated, (await ValidateAsync(live)).Reason);
     }
 }

@@ -11,7 +11,8 @@ namespace SessionGrains.Tests.Grains;
 /// <summary>
 /// Invariant 3 (nothing invisible) and 2 (durability) across a crash: when a silo that holds index
 /// shards dies, the shards come back elsewhere from the stored rows, and the session table lists
-/// every stored session with the status it had, while tokens keep working or stay refused. Each
+/// every stored session with the status it had, while tokens keep working or stay refused; and a
+/// session in use on the dead silo does not come back expired for the activity it lost. Each
 /// test has a cluster of its own, as it leaves that cluster with one silo; it runs on each provider.
 /// </summary>
 public abstract class SiloCrashGrainTests(ITestDatabases databases) : IAsyncLifetime
@@ -77,7 +78,11 @@ public abstract class SiloCrashGrainTests(ITestDatabases databases) : IAsyncLife
     }
 
     /// <summary>Asks the survivor's table until the dead silo's shards answer again from their new home.</summary>
-    private async Task<(long Total, IReadOnlyList<SessionRow> Items)> ListWhenSettledAsync(SiloAddress survivor, DateTimeOffset asOf)
+    private Task<(long Total, IReadOnlyList<SessionRow> Items)> ListWhenSettledAsync(SiloAddress survivor, DateTimeOffset asOf) =>
+        WhenSettledAsync(() => _tenant.ListAllAsync(Cluster.TableOn(survivor), asOf));
+
+    /// <summary>Repeats a call that may be routed to the dead silo until the cluster has routed around it.</summary>
+    private static async Task<T> WhenSettledAsync<T>(Func<Task<T>> call)
     {
         var retry = TimeSpan.FromMilliseconds(500);
         var deadline = Stopwatch.StartNew();
@@ -85,7 +90,7 @@ public abstract class SiloCrashGrainTests(ITestDatabases databases) : IAsyncLife
         {
             try
             {
-                return await _tenant.ListAllAsync(Cluster.TableOn(survivor), asOf);
+                return await call();
             }
             catch (Exception) when (deadline.Elapsed < SettleDeadline && attempt < SettleDeadline / retry)
             {
@@ -153,6 +158,54 @@ public abstract class SiloCrashGrainTests(ITestDatabases databases) : IAsyncLife
         }
 
         Assert.Equal(TenantPolicy.Default, (await survivorGrains.GetGrain<ITenantGrain>(_tenant.TenantId).Get())!.Policy);
+    }
+
+    /// <summary>
+    /// A crash loses the activity a session grain had not written yet (up to the write-behind
+    /// window). A session that was in use must not come back expired: the reactivated grain allows
+    /// the same idle grace the shards allow, so it and the session table agree.
+    /// </summary>
+    [Fact]
+    public async Task A_session_in_use_when_its_silo_crashed_does_not_come_back_expired()
+    {
+        const int idleSeconds = 120;
+        await _tenant.CreateAsync();
+        var policy = new TenantPolicy(idleSeconds, 0, 0, SessionLimitAction.Deny, 0);
+        var victim = Cluster.Silos[1];
+
+        // A session whose grain lives on the silo that will die (placement is random; bounded tries).
+        SessionTokens? tokens = null;
+        string? userId = null;
+        for (var i = 0; i < 40 && tokens is null; i++)
+        {
+            var candidate = await _tenant.SignInAsync($"user-{i}", policy: policy);
+            if (victim.SiloAddress.Equals(await Cluster.HostOfAsync(_tenant.Session(candidate.SessionId))))
+            {
+                (tokens, userId) = (candidate, $"user-{i}");
+            }
+        }
+
+        Assert.NotNull(tokens);
+
+        // In use: validated 100 s after sign-in. That activity is in memory only when the silo dies.
+        _cluster.Time.Advance(TimeSpan.FromSeconds(100));
+        Assert.True((await _tenant.ValidateAsync(tokens)).Active);
+        await Cluster.KillSiloAsync(victim);
+        await Cluster.WaitForLivenessToStabilizeAsync(didKill: true);
+
+        // Past the stored activity's idle deadline (sign-in + 120 s), well before the real one (+ 220 s).
+        _cluster.Time.Advance(TimeSpan.FromSeconds(30));
+        var grains = Cluster.GrainsOn(Cluster.Silos.Single(s => s != victim).SiloAddress);
+        var shard = grains.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(_tenant.TenantId, GrainKeys.ShardOf(userId!, _tenant.Shards)));
+        var listed = await WhenSettledAsync(() => shard.Query(SessionQuery.Default with { UserId = userId }));
+        var validation = await WhenSettledAsync(() => _tenant.ValidateAsync(tokens, grains));
+
+        Assert.Equal(SessionStatus.Active, listed.Items.Single().Status);
+        Assert.True(validation.Active, $"the session came back {validation.Reason} after the crash lost its activity");
+
+        // Validated again in this activation: its activity is known, and it idles out from there.
+        _cluster.Time.Advance(TimeSpan.FromSeconds(idleSeconds + 1));
+        Assert.Equal(InactiveReason.Expired, (await _tenant.ValidateAsync(tokens, grains)).Reason);
     }
 }
 

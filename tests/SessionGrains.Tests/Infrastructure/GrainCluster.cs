@@ -46,6 +46,7 @@ public sealed class GrainCluster : IAsyncDisposable
             silo.Services.AddSingleton<PlacementStrategy, RandomPlacement>();
             silo.AddSessionGrainsState(storage, database.ConnectionString);
             silo.AddSessionGrains();
+            silo.AddIncomingGrainCallFilter<GrainCallProbe>();
         });
         var cluster = builder.Build();
         try

@@ -62,8 +62,21 @@ public abstract class SchemaTests(ITestDatabases databases) : IDisposable
 
         // A column added to the map and forgotten in a script (or the other way round) fails here.
         Assert.Equal(
-            SessionColumns.All.Select(c => c.Name.ToLowerInvariant()).Order(StringComparer.Ordinal),
+            SessionColumns.All.Select(c => c.Name).Append(SessionColumns.Changed).Select(c => c.ToLowerInvariant()).Order(StringComparer.Ordinal),
             columns.Select(c => ((string)c[0]!).ToLowerInvariant()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_session_table_made_before_change_numbers_gets_them_at_the_next_start()
+    {
+        var db = await CreateDatabaseAsync();
+        await db.ExecuteAsync("DROP INDEX IX_Sessions_ShardChanges", Timeout);
+        await db.ExecuteAsync($"ALTER TABLE Sessions DROP COLUMN {SessionColumns.Changed}", Timeout);
+
+        await db.CreateProvider().ApplySchemaAsync(db.ConnectionString, Timeout);
+
+        var columns = await db.RowsAsync(SessionsColumnsSql, Timeout, _ => { });
+        Assert.Contains(columns, c => string.Equals((string)c[0]!, SessionColumns.Changed, StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
 using SessionGrains.Sessions;
 using SessionGrains.Silo.Api.Auth;
@@ -18,7 +19,8 @@ public static class SessionLifecycleEndpoints
         sessions.MapPost("", CreateAsync).WithName("CreateSession").WithSummary("Sign in: create a session")
             .WithDescription("userId, clientId and ipAddress are required. 403 user_denylisted for a denylisted user; "
                 + "409 session_limit_reached over the policy's maxSessionsPerUser with onSessionLimit deny. "
-                + "A microtenant-scoped key signs in to its microtenant.");
+                + "The limit counts the user's sessions in the sign-in's microtenant (none: the tenant level). "
+                + "A microtenant-scoped key signs in to its microtenant; an unscoped key may name an existing one (400 validation_failed otherwise).");
         sessions.MapPost("/validate", ValidateAsync).WithName("ValidateToken").WithSummary("Validate an access token")
             .WithDescription("Always 200, in the manner of RFC 7662: active with the session's data, or inactive with a reason. A success counts as activity.");
         sessions.MapPost("/refresh", RefreshAsync).WithName("RefreshTokens").WithSummary("Rotate a session's tokens")
@@ -29,13 +31,21 @@ public static class SessionLifecycleEndpoints
         return tenant;
     }
 
-    private static async Task<Results<Created<TokensDto>, ApiProblem<Status403Forbidden>, ApiProblem<Status409Conflict>>> CreateAsync(
-        string tenantId, CreateSessionRequest body, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<TokensDto>, ValidationProblem, ApiProblem<Status403Forbidden>, ApiProblem<Status409Conflict>>> CreateAsync(
+        string tenantId, CreateSessionRequest body, HttpContext http, IGrainFactory grains, TenantCache tenants)
     {
         // A key scoped to a microtenant signs in to that microtenant only.
-        if (!http.GetCaller().TryNarrow(body.MicrotenantId, out var microtenantId))
+        var caller = http.GetCaller();
+        if (!caller.TryNarrow(body.MicrotenantId, out var microtenantId))
         {
             return ApiProblem.Forbidden();
+        }
+
+        // A scoped key's microtenant was checked when the key was made; an unscoped key's choice
+        // is checked here, as it is the scope the session limit counts in.
+        if (caller.MicrotenantId is null && microtenantId is not null && !(await tenants.GetAsync(tenantId)).Microtenants.Contains(microtenantId))
+        {
+            return Validator.Fail("microtenantId", $"names no microtenant of tenant '{tenantId}'.");
         }
 
         var signIn = body.ToSignIn(microtenantId);
