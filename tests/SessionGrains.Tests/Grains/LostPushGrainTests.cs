@@ -94,7 +94,7 @@ public sealed class LostPushGrainTests : IAsyncLifetime
     public async Task A_snapshot_that_arrives_late_is_trusted_for_a_lease_from_when_it_was_asked_for()
     {
         var cluster = await StartAsync(lease: null);
-        var lease = TenantCache.Lease;
+        var lease = new TenantCacheOptions().Lease;
         var tenant = cluster.Grains.GetGrain<ITenantGrain>(_tenantId);
         await tenant.Create("Acme", 2);
         var silo = cluster.Cluster.Silos[1].SiloAddress;
