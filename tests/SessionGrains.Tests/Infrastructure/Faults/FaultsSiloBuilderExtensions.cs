@@ -7,22 +7,30 @@ namespace SessionGrains.Tests.Infrastructure.Faults;
 /// <summary>Wires <see cref="SiloFaults"/> into a test silo.</summary>
 public static class FaultsSiloBuilderExtensions
 {
+    /// <inheritdoc cref="AddFaults(IServiceCollection)"/>
+    public static ISiloBuilder AddFaults(this ISiloBuilder silo)
+    {
+        silo.Services.AddFaults();
+        return silo;
+    }
+
     /// <summary>
     /// Registers the silo's <see cref="SiloFaults"/>, the call filter and, around the grain storage
     /// registered so far under <see cref="StorageNames.Default"/>, the failing-writes wrapper.
     /// Call after the storage is added.
     /// </summary>
-    public static ISiloBuilder AddFaults(this ISiloBuilder silo)
+    public static IServiceCollection AddFaults(this IServiceCollection services)
     {
-        silo.Services.AddSingleton<SiloFaults>();
-        silo.AddIncomingGrainCallFilter<FaultFilter>();
-        silo.AddOutgoingGrainCallFilter<FaultFilter>();
+        services.AddSingleton<SiloFaults>();
+        services.AddSingleton<FaultFilter>();
+        services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<FaultFilter>());
+        services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<FaultFilter>());
 
-        var storage = silo.Services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, StorageNames.Default));
+        var storage = services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, StorageNames.Default));
         var create = storage.KeyedImplementationFactory
             ?? throw new InvalidOperationException("The default grain storage is expected to be registered by a factory.");
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (sp, key) =>
+        services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (sp, key) =>
             new FaultyGrainStorage((IGrainStorage)create(sp, key), sp.GetRequiredService<SiloFaults>()));
-        return silo;
+        return services;
     }
 }
