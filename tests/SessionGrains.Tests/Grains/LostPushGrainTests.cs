@@ -116,6 +116,72 @@ public sealed class LostPushGrainTests : IAsyncLifetime
         Assert.Equal(fetches + 1, Faults(silo).SnapshotFetches);
     }
 
+    [Fact]
+    public async Task A_push_brings_the_newer_snapshot_but_no_lease_of_its_own()
+    {
+        var cluster = await StartAsync(lease: null);
+        var lease = new TenantCacheOptions().Lease;
+        var tenant = cluster.Grains.GetGrain<ITenantGrain>(_tenantId);
+        await tenant.Create("Acme", 2);
+        var silo = cluster.Cluster.Silos[1].SiloAddress;
+        await Cache(silo).GetAsync(_tenantId);
+        var fetches = Faults(silo).SnapshotFetches;
+
+        // A push may arrive late, after a newer change already waited this silo's lease out; so
+        // the pushed policy is served at once, but only for the rest of the fetched entry's lease.
+        cluster.Time.Advance(lease - TimeSpan.FromSeconds(1));
+        await tenant.SetPolicy(TenantPolicy.Default with { MaxSessionsPerUser = 4 });
+        Assert.Equal(4, (await Cache(silo).GetAsync(_tenantId)).Policy.MaxSessionsPerUser);
+        Assert.Equal(fetches, Faults(silo).SnapshotFetches);
+
+        cluster.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(4, (await Cache(silo).GetAsync(_tenantId)).Policy.MaxSessionsPerUser);
+        Assert.Equal(fetches + 1, Faults(silo).SnapshotFetches);
+    }
+
+    [Fact]
+    public async Task A_silo_declared_dead_is_waited_out_for_one_lease_and_then_no_longer()
+    {
+        var lease = TimeSpan.FromSeconds(2);
+        var cluster = await StartAsync(lease);
+        var survivor = cluster.Cluster.Silos[0];
+        var tenant = cluster.Cluster.GrainsOn(survivor.SiloAddress).GetGrain<ITenantGrain>(_tenantId);
+        await tenant.Create("Acme", 2);
+        await Cache(cluster.Cluster.Silos[1].SiloAddress).GetAsync(_tenantId);
+
+        // Killed, it is gone; but the survivor cannot tell that from a silo cut off by a partition
+        // that still serves what it holds until its lease runs out.
+        await cluster.Cluster.KillSiloAsync(cluster.Cluster.Silos[1]);
+        await cluster.Cluster.WaitForLivenessToStabilizeAsync(didKill: true);
+
+        var (first, firstMoved) = await StepUntilDoneAsync(cluster, tenant.SetPolicy(TenantPolicy.Default with { MaxSessionsPerUser = 2 }));
+        Assert.NotNull(first);
+        Assert.InRange(firstMoved, lease, lease * 1.5);
+
+        var (second, secondMoved) = await StepUntilDoneAsync(cluster, tenant.SetPolicy(TenantPolicy.Default with { MaxSessionsPerUser = 3 }));
+        Assert.NotNull(second);
+        Assert.Equal(TimeSpan.Zero, secondMoved);
+    }
+
+    /// <summary>Moves session time in small steps until <paramref name="call"/> returns; how far it moved.</summary>
+    private static async Task<(T Result, TimeSpan Moved)> StepUntilDoneAsync<T>(GrainCluster cluster, Task<T> call)
+    {
+        var step = TimeSpan.FromMilliseconds(250);
+        var moved = TimeSpan.Zero;
+        for (var i = 0; i < 80; i++)
+        {
+            if (await Task.WhenAny(call, Task.Delay(step)) == call)
+            {
+                return (await call, moved);
+            }
+
+            cluster.Time.Advance(step);
+            moved += step;
+        }
+
+        throw new TimeoutException($"The call had not returned after {moved} of session time.");
+    }
+
     private async Task<GrainCluster> StartAsync(TimeSpan? lease)
     {
         _cluster = await GrainCluster.StartAsync(await _databases.CreateAsync(CancellationToken.None), CancellationToken.None, builder =>
