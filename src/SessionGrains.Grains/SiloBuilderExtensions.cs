@@ -21,6 +21,10 @@ public static class SiloBuilderExtensions
         silo.Services.AddOptions<SessionTableOptions>()
             .BindConfiguration(SessionTableOptions.AliasSection)
             .BindConfiguration(SessionTableOptions.Section);
+        silo.Services.AddOptions<TenantCacheOptions>()
+            .BindConfiguration(TenantCacheOptions.Section)
+            .Validate(o => o.LeaseSeconds > 0, $"{TenantCacheOptions.Section}:LeaseSeconds must be more than 0.")
+            .ValidateOnStart();
         silo.Services.AddSingleton<SessionTableReader>();
         silo.Services.AddGrainStorage(StorageNames.SessionTable, (services, _) => ActivatorUtilities.CreateInstance<SessionGrainStorage>(services));
         silo.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);

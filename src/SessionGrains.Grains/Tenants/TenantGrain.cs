@@ -124,11 +124,14 @@ internal sealed class TenantGrain(
         return true;
     }
 
-    /// <summary>Stores the change, then waits until every silo's cache holds it.</summary>
+    /// <summary>
+    /// Stores the change, then waits until no silo can serve the state before it. A change whose
+    /// write failed is forgotten with the activation, never pushed: nothing sees it.
+    /// </summary>
     private async Task CommitAsync()
     {
         state.State.Version++;
-        await state.WriteStateAsync();
+        await state.WriteOrForgetAsync(this);
         await broadcast.PublishAsync(Snapshot());
     }
 

@@ -17,7 +17,7 @@ internal sealed class TenantDenylistGrain(
     public async Task Add(DenylistEntry entry)
     {
         state.State.Entries[entry.UserId] = entry;
-        await state.WriteStateAsync();
+        await state.WriteOrForgetAsync(this);
     }
 
     public async Task<bool> Remove(string userId)
@@ -27,7 +27,7 @@ internal sealed class TenantDenylistGrain(
             return false;
         }
 
-        await state.WriteStateAsync();
+        await state.WriteOrForgetAsync(this);
         return true;
     }
 

@@ -97,25 +97,62 @@ internal sealed class UserGrain(
     {
         // Listed first: a denylisted user must never be missing from the list an administrator
         // uses to lift it. Then the flag, which is what refuses sign-ins, then the sessions end.
+        var before = Listed();
         var entry = new DenylistEntry(Key.UserId, reason, time.GetUtcNow());
-        await GrainFactory.GetGrain<ITenantDenylistGrain>(Key.TenantId).Add(entry);
+        await Denylists().Add(entry);
         state.State.Denylisted = true;
         state.State.DenylistReason = reason;
         state.State.DenylistedAt = entry.CreatedAt;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteOrForgetAsync(this);
+        }
+        catch (ChangeNotStoredException)
+        {
+            // The user is not denylisted; nor may the list say so.
+            await RestoreListingAsync(before);
+            throw;
+        }
+
         return await EndAll(EndReason.Denylisted);
     }
 
     public async Task<bool> RemoveFromDenylist()
     {
-        var was = state.State.Denylisted;
+        var before = Listed();
         state.State.Denylisted = false;
         state.State.DenylistReason = null;
         state.State.DenylistedAt = null;
-        await state.WriteStateAsync();
-        var listed = await GrainFactory.GetGrain<ITenantDenylistGrain>(Key.TenantId).Remove(Key.UserId);
-        return was || listed;
+        await state.WriteOrForgetAsync(this);
+        bool listed;
+        try
+        {
+            listed = await Denylists().Remove(Key.UserId);
+        }
+        catch (ChangeNotStoredException) when (before is not null)
+        {
+            // Still listed, so denylisted again: the failed call changes nothing. Should this write
+            // fail too, the user is listed but may sign in, which the next removal sets right.
+            state.State.Denylisted = true;
+            state.State.DenylistReason = before.Reason;
+            state.State.DenylistedAt = before.CreatedAt;
+            await state.WriteOrForgetAsync(this);
+            throw;
+        }
+
+        return before is not null || listed;
     }
+
+    /// <summary>This user's entry of the tenant's denylist as this grain stores it; null when not denylisted.</summary>
+    private DenylistEntry? Listed() => state.State.Denylisted
+        ? new DenylistEntry(Key.UserId, state.State.DenylistReason, state.State.DenylistedAt ?? default)
+        : null;
+
+    /// <summary>Puts back the user's entry of the denylist as it was before a change that failed.</summary>
+    private Task RestoreListingAsync(DenylistEntry? before) =>
+        before is null ? Denylists().Remove(Key.UserId) : Denylists().Add(before);
+
+    private ITenantDenylistGrain Denylists() => GrainFactory.GetGrain<ITenantDenylistGrain>(Key.TenantId);
 
     public Task SessionEnded(string sessionId)
     {

@@ -31,7 +31,9 @@ public sealed class GrainCluster : IAsyncDisposable
 
     public TestDatabase Database { get; }
 
-    public static async Task<GrainCluster> StartAsync(TestDatabase database, CancellationToken cancellationToken)
+    /// <summary>Starts the cluster; <paramref name="configure"/> adds to it (faults, settings) after the silo's own configuration.</summary>
+    public static async Task<GrainCluster> StartAsync(
+        TestDatabase database, CancellationToken cancellationToken, Action<InProcessTestClusterBuilder>? configure = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var storage = database.CreateProvider();
@@ -48,6 +50,7 @@ public sealed class GrainCluster : IAsyncDisposable
             silo.AddSessionGrains();
             silo.AddIncomingGrainCallFilter<GrainCallProbe>();
         });
+        configure?.Invoke(builder);
         var cluster = builder.Build();
         try
         {

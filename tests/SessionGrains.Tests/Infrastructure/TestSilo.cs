@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Orleans.Runtime;
 using SessionGrains.Grains;
 using SessionGrains.Silo.Hosting;
@@ -32,14 +33,24 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Builds and starts a host, and returns once it answers ready.</summary>
-    public static async Task<TestSilo> StartAsync(SiloSettings settings, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Builds and starts a host, and returns once it answers ready. <paramref name="configure"/>
+    /// adds to the host's services once all of them are registered (e.g. test faults).
+    /// </summary>
+    public static async Task<TestSilo> StartAsync(
+        SiloSettings settings, CancellationToken cancellationToken = default, Action<IServiceCollection>? configure = null)
     {
         var app = await SiloApp.CreateAsync(settings.Args(), builder =>
         {
             if (settings.Time is not null)
             {
                 builder.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, settings.Time);
+            }
+
+            if (configure is not null)
+            {
+                // Runs when the container is built, after the silo has registered its own services.
+                ((IHostApplicationBuilder)builder).ConfigureContainer(new DefaultServiceProviderFactory(), configure);
             }
         }, cancellationToken);
         var silo = new TestSilo(app, settings);

@@ -56,6 +56,8 @@ public static class ErrorHandling
             BadHttpRequestException { StatusCode: 413 } => (413, "payload_too_large", "Payload too large", "The request body is over the size limit."),
             BadHttpRequestException { InnerException: JsonException json } => (400, "malformed_json", "Malformed JSON", Describe(json)),
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 400 ? "bad_request" : ApiProblem.CodeFor(bad.StatusCode), "Bad request", bad.Message),
+            ChangeNotStoredException => (503, "unavailable", "Service unavailable",
+                "The change could not be stored, so nothing changed; retry shortly."),
             _ when IsTransient(error) => (503, "unavailable", "Service unavailable",
                 "The cluster did not answer in time (a silo may be starting, stopping or loading); retry shortly."),
             _ => (500, "internal_error", "Internal error", "The server failed to answer this request."),
@@ -83,10 +85,12 @@ public static class ErrorHandling
 
     /// <summary>
     /// Failures of the cluster rather than of the request: a call that timed out (a shard still
-    /// loading its rows after a restart) or a silo that left. The client can retry; it is not a 500.
+    /// loading its rows after a restart, a silo cut off from a tenant grain), a silo that left, or
+    /// storage that refused a change (which then left no trace). The client can retry; it is not a 500.
     /// </summary>
     private static bool IsTransient(Exception? error) =>
-        error is TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException;
+        error is TimeoutException or ChangeNotStoredException
+            or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException;
 
     /// <summary>Where the JSON went wrong, without echoing the input back.</summary>
     private static string Describe(JsonException json) =>

@@ -1,0 +1,42 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using SessionGrains.Tests.Infrastructure;
+using SessionGrains.Tests.Infrastructure.Faults;
+
+namespace SessionGrains.Tests.Api;
+
+/// <summary>
+/// A change whose write failed answers <c>503 unavailable</c>, not success
+/// and not a 500, and changes nothing: the real host, its grain storage failing writes on demand.
+/// </summary>
+[Trait("Category", "Cluster")]
+public sealed class FailedWriteApiTests(SqliteDatabases databases) : IClassFixture<SqliteDatabases>
+{
+    private const string Tenant = "/api/v1/tenants/acme";
+
+    [Fact]
+    public async Task Policy_logout_all_and_denylist_whose_writes_fail_answer_503_and_change_nothing()
+    {
+        var database = await databases.CreateAsync(CancellationToken.None);
+        await using var silo = await TestSilo.StartAsync(SiloSettings.Fresh(database), configure: services => services.AddFaults());
+        var api = silo.Api;
+        var key = api.OperatorKey;
+        await api.CreateTenantAsync("acme");
+        var faults = silo.Services.GetRequiredService<SiloFaults>();
+        var policy = new { idleTimeoutSeconds = 60, absoluteLifetimeSeconds = 600, maxSessionsPerUser = 1, onSessionLimit = "deny", refreshReuseGraceSeconds = 0 };
+
+        faults.FailWritesOf = "tenant";
+        AssertUnavailable(await api.PutAsync($"{Tenant}/policy", key, policy));
+        AssertUnavailable(await api.PostAsync($"{Tenant}/logout-all", key, new { }));
+        faults.FailWritesOf = "user";
+        AssertUnavailable(await api.PutAsync($"{Tenant}/users/u-1/denylist", key, new { reason = "test" }));
+        faults.FailWritesOf = null;
+
+        var tenant = (await api.GetAsync(Tenant, key)).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(0, tenant["policy"]!["maxSessionsPerUser"]!.GetValue<int>());
+        (await api.DeleteAsync($"{Tenant}/users/u-1/denylist", key)).ExpectProblem(HttpStatusCode.NotFound, "user_not_denylisted");
+    }
+
+    private static void AssertUnavailable(Response response) =>
+        response.ExpectProblem(HttpStatusCode.ServiceUnavailable, "unavailable");
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using SessionGrains.Grains;
+
+namespace SessionGrains.Tests.Infrastructure.Faults;
+
+/// <summary>Wires <see cref="SiloFaults"/> into a test silo.</summary>
+public static class FaultsSiloBuilderExtensions
+{
+    /// <inheritdoc cref="AddFaults(IServiceCollection)"/>
+    public static ISiloBuilder AddFaults(this ISiloBuilder silo)
+    {
+        silo.Services.AddFaults();
+        return silo;
+    }
+
+    /// <summary>
+    /// Registers the silo's <see cref="SiloFaults"/>, the call filter and, around the grain storage
+    /// registered so far under <see cref="StorageNames.Default"/>, the failing-writes wrapper.
+    /// Call after the storage is added.
+    /// </summary>
+    public static IServiceCollection AddFaults(this IServiceCollection services)
+    {
+        services.AddSingleton<SiloFaults>();
+        services.AddSingleton<FaultFilter>();
+        services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<FaultFilter>());
+        services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<FaultFilter>());
+
+        var storage = services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, StorageNames.Default));
+        var create = storage.KeyedImplementationFactory
+            ?? throw new InvalidOperationException("The default grain storage is expected to be registered by a factory.");
+        services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (sp, key) =>
+            new FaultyGrainStorage((IGrainStorage)create(sp, key), sp.GetRequiredService<SiloFaults>()));
+        return services;
+    }
+}
