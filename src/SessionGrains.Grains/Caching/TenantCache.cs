@@ -15,7 +15,13 @@ public sealed class TenantCache(IGrainFactory grains, [FromKeyedServices(Clock.K
     /// <summary>How long an entry is trusted without a push before it is fetched again.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
 
+    /// <summary>The most tenants found missing this cache remembers.</summary>
+    public const int MissingCapacity = 1024;
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>How many tenants this cache holds an answer for (for tests and diagnostics).</summary>
+    internal int Count => _entries.Count;
 
     private sealed record Entry(TenantSnapshot Snapshot, long FetchedAt);
 
