@@ -8,7 +8,9 @@ namespace SessionGrains.Grains.Caching;
 /// This silo's copy of the tenant data every request reads (policy, key hashes). Tenant grains
 /// push each change here and wait for it (see <see cref="ITenantCacheSyncGrain"/>), so the cache
 /// never hides a change once the change has returned; the lease only bounds how stale an entry can
-/// get if a push was lost to a silo that was unreachable at that moment.
+/// get if a push was lost to a silo that was unreachable at that moment. A tenant that does not
+/// exist gets no entry: it is remembered, briefly and among a bounded number, by
+/// <see cref="MissingTenants"/>, so naming made-up tenants costs nothing that stays.
 /// </summary>
 public sealed class TenantCache(IGrainFactory grains, [FromKeyedServices(Clock.Key)] TimeProvider time)
 {
@@ -18,10 +20,17 @@ public sealed class TenantCache(IGrainFactory grains, [FromKeyedServices(Clock.K
     /// <summary>The most tenants found missing this cache remembers.</summary>
     public const int MissingCapacity = 1024;
 
+    /// <summary>
+    /// How long a tenant found missing is believed missing without asking its grain again: no longer
+    /// than <see cref="Lease"/>, so a silo a creation's push did not reach is no later to see it.
+    /// </summary>
+    public static readonly TimeSpan MissingLease = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly MissingTenants _missing = new(time, MissingCapacity, MissingLease);
 
     /// <summary>How many tenants this cache holds an answer for (for tests and diagnostics).</summary>
-    internal int Count => _entries.Count;
+    internal int Count => _entries.Count + _missing.Count;
 
     private sealed record Entry(TenantSnapshot Snapshot, long FetchedAt);
 
@@ -32,6 +41,12 @@ public sealed class TenantCache(IGrainFactory grains, [FromKeyedServices(Clock.K
             && time.GetElapsedTime(entry.FetchedAt) < Lease)
         {
             return ValueTask.FromResult(entry.Snapshot);
+        }
+
+        // An entry, even an expired one, means the tenant exists: only without one can it be missing.
+        if (entry is null && _missing.Contains(tenantId))
+        {
+            return ValueTask.FromResult(TenantSnapshot.Missing(tenantId));
         }
 
         return new ValueTask<TenantSnapshot>(FetchAsync(tenantId));
@@ -49,6 +64,11 @@ public sealed class TenantCache(IGrainFactory grains, [FromKeyedServices(Clock.K
     /// </summary>
     public TenantSnapshot Apply(TenantSnapshot snapshot)
     {
+        if (!snapshot.Exists)
+        {
+            return ApplyMissing(snapshot);
+        }
+
         var now = time.GetTimestamp();
         var kept = _entries.AddOrUpdate(
             snapshot.TenantId,
@@ -57,6 +77,23 @@ public sealed class TenantCache(IGrainFactory grains, [FromKeyedServices(Clock.K
                 ? new Entry(arg.snapshot, arg.now)
                 : existing with { FetchedAt = arg.now },
             (snapshot, now));
+        _missing.Remove(snapshot.TenantId);
         return kept.Snapshot;
+    }
+
+    /// <summary>
+    /// A fetch found no tenant. Tenants are never deleted, so an entry held means that answer is
+    /// older than the tenant's creation and loses. A creation's push that lands between the check and
+    /// the add leaves a stale name behind, which <see cref="GetAsync"/> never reads past the entry.
+    /// </summary>
+    private TenantSnapshot ApplyMissing(TenantSnapshot missing)
+    {
+        if (_entries.TryGetValue(missing.TenantId, out var existing))
+        {
+            return existing.Snapshot;
+        }
+
+        _missing.Add(missing.TenantId);
+        return missing;
     }
 }
