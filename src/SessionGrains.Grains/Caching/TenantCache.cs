@@ -49,11 +49,18 @@ public sealed class TenantCache(IGrainFactory grains, [FromKeyedServices(Clock.K
             return ValueTask.FromResult(TenantSnapshot.Missing(tenantId));
         }
 
-        return new ValueTask<TenantSnapshot>(FetchAsync(tenantId));
+        return new ValueTask<TenantSnapshot>(FetchAsync(tenantId, known: entry is not null));
     }
 
-    private async Task<TenantSnapshot> FetchAsync(string tenantId)
+    private async Task<TenantSnapshot> FetchAsync(string tenantId, bool known)
     {
+        // A tenant this silo has never seen is looked up in the directory first: a made-up name then
+        // activates no grain of its own (nor leaves its address in the runtime's directory cache).
+        if (!known && !await grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).Contains(tenantId))
+        {
+            return Apply(TenantSnapshot.Missing(tenantId));
+        }
+
         var snapshot = await grains.GetGrain<ITenantGrain>(tenantId).GetSnapshot();
         return Apply(snapshot);
     }
