@@ -18,67 +18,8 @@ creates="${BENCH_CREATES:-20000}"
 create_concurrency="${BENCH_CREATE_CONCURRENCY:-64}"
 rounds="${BENCH_ROUNDS:-3}"
 
-work="$(mktemp -d /tmp/sessiongrains-bench.XXXXXX)"
-pids=()
-
-cleanup() {
-  local status=$?
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  if [[ "${BENCH_KEEP:-0}" == 1 || $status -ne 0 ]]; then
-    echo "work directory kept: $work" >&2
-  else
-    rm -rf "$work"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { echo "[bench] $*" >&2; }
-
-# A free loopback port: random in a high range, skipping any that something listens on.
-used_ports=" "
-free_port() {
-  local port
-  while true; do
-    port=$((20000 + RANDOM % 30000))
-    if [[ "$used_ports" != *" $port "* ]] && ! ss -Hltn "sport = :$port" | grep -q .; then
-      used_ports+="$port "
-      echo "$port"
-      return
-    fi
-  done
-}
-
-wait_ready() {
-  local name="$1" url="$2" pid="$3" deadline=$((SECONDS + 90))
-  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "$name exited before it was ready; its log:"
-      tail -n 40 "$work/$name.log" >&2
-      exit 1
-    fi
-    if ((SECONDS > deadline)); then
-      log "$name not ready after 90 s"
-      exit 1
-    fi
-    sleep 0.5
-  done
-}
-
-# user+system CPU seconds a process has used so far (clock ticks from /proc).
-cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"
-}
-
-# wrk prints latencies as 950.00us, 3.21ms or 1.02s; everything in ms.
-to_ms() {
-  awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } else if (v ~ /m$/) { sub(/m$/, "", v); v *= 60000 } printf "%.2f", v }'
-}
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
 warm_wrk() {
   local name="$1" url="$2"
@@ -119,39 +60,15 @@ cpu_of() { cat_round "cpu-$1"; }
 wrkcpu_of() { cat_round "wrkcpu-$1"; }
 joined() { paste -sd' ' | sed 's/ /, /g'; }
 
-if ! command -v wrk >/dev/null 2>&1; then
-  log "installing wrk (Debian package)"
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
-fi
+ensure_wrk
 
 log "building Release"
 for project in src/SessionGrains.Silo/SessionGrains.Silo.csproj bench/Baseline/SessionGrains.Bench.Baseline.csproj bench/Load/SessionGrains.Bench.Load.csproj; do
   dotnet build "$root/$project" -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 done
 
-silo_port="$(free_port)"
 baseline_port="$(free_port)"
-silo_cluster_port="$(free_port)"
-gateway_port="$(free_port)"
-# A throwaway operator key for this run only; it dies with the database below.
-operator_key="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-
-log "starting silo on 127.0.0.1:$silo_port (SQLite at $work/bench.db)"
-(
-  cd "$work"
-  exec dotnet "$root/src/SessionGrains.Silo/bin/Release/net10.0/SessionGrains.Silo.dll" \
-    --urls "http://127.0.0.1:$silo_port" \
-    --environment Production \
-    "--SessionGrains:Auth:OperatorKey=$operator_key" \
-    "--SessionGrains:Storage:Provider=sqlite" \
-    "--SessionGrains:Storage:ConnectionString=Data Source=$work/bench.db" \
-    "--SessionGrains:Cluster:SiloPort=$silo_cluster_port" \
-    "--SessionGrains:Cluster:GatewayPort=$gateway_port" \
-    "--SessionGrains:Cluster:ClusterId=bench-$$"
-) >"$work/silo.log" 2>&1 &
-silo_pid=$!
-pids+=("$silo_pid")
+start_silo
 
 log "starting baseline on 127.0.0.1:$baseline_port"
 (

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace SessionGrains.Tenants;
 
 /// <summary>
@@ -14,4 +16,11 @@ public interface ITenantDirectoryGrain : IGrainWithStringKey
 
     /// <summary>All tenant ids, in ordinal order.</summary>
     Task<IReadOnlyList<string>> List();
+
+    /// <summary>
+    /// True when <paramref name="tenantId"/> is listed. Every tenant that exists is (the directory is
+    /// written first at creation), so false means it does not exist, and nothing else need be asked.
+    /// </summary>
+    [ReadOnly]
+    Task<bool> Contains(string tenantId);
 }

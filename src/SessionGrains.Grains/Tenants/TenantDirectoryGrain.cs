@@ -27,5 +27,8 @@ internal sealed class TenantDirectoryGrain(
         await state.WriteStateAsync();
     }
 
+    public Task<bool> Contains(string tenantId) =>
+        Task.FromResult(state.State.TenantIds.BinarySearch(tenantId, StringComparer.Ordinal) >= 0);
+
     public Task<IReadOnlyList<string>> List() => Task.FromResult<IReadOnlyList<string>>(state.State.TenantIds.ToArray());
 }

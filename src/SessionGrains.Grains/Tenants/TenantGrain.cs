@@ -8,9 +8,28 @@ namespace SessionGrains.Grains.Tenants;
 internal sealed class TenantGrain(
     [PersistentState("tenant", StorageNames.Default)] IPersistentState<TenantState> state,
     TenantBroadcast broadcast,
-    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ITenantGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ITenantGrain, IIncomingGrainCallFilter
 {
     private string TenantId => this.GetPrimaryKeyString();
+
+    /// <summary>
+    /// Around every call: a tenant that does not exist keeps no activation. Anyone can name one (a
+    /// made-up key, the operator's typo), so each such call costs one storage read and nothing that stays.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        try
+        {
+            await context.Invoke();
+        }
+        finally
+        {
+            if (!state.State.Created)
+            {
+                DeactivateOnIdle();
+            }
+        }
+    }
 
     public async Task<TenantInfo?> Create(string name, int sessionTableShards)
     {

@@ -67,6 +67,7 @@ public static class SiloApp
 
         var app = builder.Build();
         app.UseApiProblems();
+        app.UseCallerAuthentication();
         app.MapApiDocument();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

@@ -34,6 +34,13 @@ internal sealed partial class SessionTableWarmup(IGrainFactory grains, IOptions<
                 stoppingToken.ThrowIfCancellationRequested();
                 var tenant = await grains.GetGrain<ITenantGrain>(tenantId).GetSnapshot();
 
+                // Listed but never created (a crash between the directory and the tenant's own write):
+                // its shards, which stay once loaded, would be kept for nothing.
+                if (!tenant.Exists)
+                {
+                    continue;
+                }
+
                 // One shard at a time per tenant: loading is I/O and CPU heavy, and requests come first.
                 for (var shard = 0; shard < tenant.SessionTableShards; shard++)
                 {

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using SessionGrains.Tests.Infrastructure;
 
 namespace SessionGrains.Tests.Api;
@@ -153,8 +154,11 @@ public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifeti
             response.ExpectProblem(HttpStatusCode.NotFound, "tenant_not_found");
         }
 
-        // Nothing above created the tenant or anything in it.
+        // Nothing above created the tenant or anything in it,
         (await Api.GetAsync($"/api/v1/tenants/{ghost}", Api.OperatorKey)).ExpectProblem(HttpStatusCode.NotFound, "tenant_not_found");
+
+        // nor left anything of it running: no tenant grain, shard, user, session or denylist grain.
+        await fixture.Silo.Services.GetRequiredService<IGrainFactory>().NoneRemainAsync([ghost]);
     }
 
     [Fact]

@@ -72,6 +72,26 @@ public sealed class BadInputTests(SiloFixture fixture) : IAsyncLifetime
         response.ExpectProblem(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
     }
 
+    // The key is checked before the body is read: a caller without one learns nothing from the body's fate.
+    [Theory]
+    [InlineData(null, "{\"userId\":")]
+    [InlineData(null, "not json")]
+    [InlineData("not-a-key", "{\"userId\":")]
+    public async Task Without_a_known_key_malformed_json_is_401(string? key, string body)
+    {
+        var response = await Api.SendAsync(HttpMethod.Post, Sessions, key, rawBody: body);
+
+        response.ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Without_a_key_a_body_over_the_limit_is_401()
+    {
+        var response = await Api.SendAsync(HttpMethod.Post, Sessions, key: null, rawBody: $"{{\"userId\":\"{new string('a', 70_000)}\"}}");
+
+        response.ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
     public static TheoryData<string, object> InvalidSignIns() => new()
     {
         { "userId", SignIn(userId: "") },

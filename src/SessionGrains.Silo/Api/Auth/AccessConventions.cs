@@ -3,17 +3,20 @@ using SessionGrains.Silo.Api.Problems;
 namespace SessionGrains.Silo.Api.Auth;
 
 /// <summary>
-/// Who may call what, as filters on route groups, in the order the contract answers: 401 for an
-/// unknown key; then 400 for a bad tenant id, 403 for a wrong role or tenant, 400 for bad input,
-/// and 404 for the operator on an unknown tenant. Each also puts the problems it can answer in the
+/// Who may call what, as conventions on route groups, in the order the contract answers: 401 for an
+/// unknown key, before the body is read; then 400 for a bad tenant id, 403 for a wrong role or
+/// tenant, 400 for bad input, and 404 for the operator on an unknown tenant. Each also puts the problems it can answer in the
 /// OpenAPI document of the endpoints it guards.
 /// </summary>
 public static class AccessConventions
 {
-    /// <summary>Refuses requests without a known key (the /api/v1 group).</summary>
+    /// <summary>
+    /// Refuses requests without a known key (the /api/v1 group). Checked by
+    /// <see cref="AuthenticationMiddleware"/> before the endpoint runs, so before its body is read.
+    /// </summary>
     public static RouteGroupBuilder RequireAuthenticatedCaller(this RouteGroupBuilder group)
     {
-        group.AddSharedFilter<AuthenticationFilter>().ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.WithMetadata(RequiresCaller.Instance).ProducesProblem(StatusCodes.Status401Unauthorized);
         return group;
     }
 

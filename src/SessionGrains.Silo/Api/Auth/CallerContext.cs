@@ -5,7 +5,7 @@ public static class CallerContext
 {
     private const string Item = "sessiongrains.caller";
 
-    /// <summary>The authenticated caller of this request (set by <see cref="AuthenticationFilter"/>).</summary>
+    /// <summary>The authenticated caller of this request (set by <see cref="AuthenticationMiddleware"/>).</summary>
     public static Caller GetCaller(this HttpContext context) => (Caller)context.Items[Item]!;
 
     internal static void SetCaller(this HttpContext context, Caller caller) => context.Items[Item] = caller;

@@ -1,0 +1,100 @@
+# Shared by the benchmark scripts (source it): a work directory removed on exit unless
+# BENCH_KEEP=1 or the run failed, every process started here stopped on exit, free loopback
+# ports, readiness, CPU seconds, wrk latency units, and starting the silo on SQLite.
+# Expects `root` to be set (the repository) before it is sourced.
+
+work="$(mktemp -d /tmp/sessiongrains-bench.XXXXXX)"
+pids=()
+
+cleanup() {
+  local status=$?
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ "${BENCH_KEEP:-0}" == 1 || $status -ne 0 ]]; then
+    echo "work directory kept: $work" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "[bench] $*" >&2; }
+
+# A free loopback port: random in a high range, skipping any that something listens on.
+used_ports=" "
+free_port() {
+  local port
+  while true; do
+    port=$((20000 + RANDOM % 30000))
+    if [[ "$used_ports" != *" $port "* ]] && ! ss -Hltn "sport = :$port" | grep -q .; then
+      used_ports+="$port "
+      echo "$port"
+      return
+    fi
+  done
+}
+
+wait_ready() {
+  local name="$1" url="$2" pid="$3" deadline=$((SECONDS + 90))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited before it was ready; its log:"
+      tail -n 40 "$work/$name.log" >&2
+      exit 1
+    fi
+    if ((SECONDS > deadline)); then
+      log "$name not ready after 90 s"
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+
+# user+system CPU seconds a process has used so far (clock ticks from /proc).
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+# wrk prints latencies as 950.00us, 3.21ms or 1.02s; everything in ms.
+to_ms() {
+  awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } else if (v ~ /m$/) { sub(/m$/, "", v); v *= 60000 } printf "%.2f", v }'
+}
+
+ensure_wrk() {
+  if ! command -v wrk >/dev/null 2>&1; then
+    log "installing wrk (Debian package)"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
+  fi
+}
+
+# Starts the silo on 127.0.0.1 in Production on a SQLite database in $work, with a throwaway
+# operator key; sets silo_port, silo_pid and operator_key. Build it (Release) first.
+start_silo() {
+  silo_port="$(free_port)"
+  local cluster_port gateway_port
+  cluster_port="$(free_port)"
+  gateway_port="$(free_port)"
+  # A throwaway operator key for this run only; it dies with the database.
+  operator_key="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  log "starting silo on 127.0.0.1:$silo_port (SQLite at $work/bench.db)"
+  (
+    cd "$work"
+    exec dotnet "$root/src/SessionGrains.Silo/bin/Release/net10.0/SessionGrains.Silo.dll" \
+      --urls "http://127.0.0.1:$silo_port" \
+      --environment Production \
+      "--SessionGrains:Auth:OperatorKey=$operator_key" \
+      "--SessionGrains:Storage:Provider=sqlite" \
+      "--SessionGrains:Storage:ConnectionString=Data Source=$work/bench.db" \
+      "--SessionGrains:Cluster:SiloPort=$cluster_port" \
+      "--SessionGrains:Cluster:GatewayPort=$gateway_port" \
+      "--SessionGrains:Cluster:ClusterId=bench-$$"
+  ) >"$work/silo.log" 2>&1 &
+  silo_pid=$!
+  pids+=("$silo_pid")
+}
