@@ -21,6 +21,7 @@ public sealed class Measurements(BenchHost host, Seeded seeded, BenchOptions opt
     {
         await LoadAsync();
         await ListAsync();
+        report.Cursors = await new CursorMeasurements(Api, options).RunAsync();
         await StatsAsync();
         await UsersAsync();
         await LogoutAllAsync();
@@ -304,6 +305,7 @@ public sealed class Report(BenchOptions options)
     public IReadOnlyList<double> Denylists { get; set; } = [];
     public IReadOnlyList<double> LogoutAll { get; set; } = [];
     public string StatsAfterLogoutAll { get; set; } = "";
+    public IReadOnlyList<CursorFigures> Cursors { get; set; } = [];
     public double TotalSeconds { get; set; }
 
     private static string LoadAverage =>
@@ -313,7 +315,8 @@ public sealed class Report(BenchOptions options)
 
     public bool AllMet =>
         P(Pages, 0.95) < 100 && P(Stats, 0.95) < 50 && BytesPerSession < 1024
-        && UserLogouts.Max() < 50 && Denylists.Max() < 50 && LogoutAll.Max() < 100;
+        && UserLogouts.Max() < 50 && Denylists.Max() < 50 && LogoutAll.Max() < 100
+        && Cursors.All(f => P(f.ByCursor, 0.5) <= 1.5 * P(f.First, 0.5));
 
     public string ToMarkdown()
     {
@@ -334,6 +337,16 @@ public sealed class Report(BenchOptions options)
         s.AppendLine(c, $"| user logout, 100 sessions ({UserLogouts.Count} users) | median {Ms(P(UserLogouts, 0.5))} ms, max {Ms(UserLogouts.Max())} ms | < 50 ms | {Met(UserLogouts.Max() < 50)} |");
         s.AppendLine(c, $"| denylist, 100 sessions ({Denylists.Count} users) | median {Ms(P(Denylists, 0.5))} ms, max {Ms(Denylists.Max())} ms | < 50 ms | {Met(Denylists.Max() < 50)} |");
         s.AppendLine(c, $"| tenant logout-all (single silo: returns once every silo's cache holds the marker) ({LogoutAll.Count} calls) | median {Ms(P(LogoutAll, 0.5))} ms, max {Ms(LogoutAll.Max())} ms | < 100 ms on every silo | {Met(LogoutAll.Max() < 100)} |");
+        foreach (var f in Cursors)
+        {
+            var ratio = P(f.ByCursor, 0.5) / P(f.First, 0.5);
+            s.AppendLine(c, $"| page {CursorMeasurements.DeepPage} by cursor vs page 1, `{f.List}&pageSize={CursorMeasurements.PageSize}` ({f.First.Count} interleaved runs) | " +
+                $"page 1 p50 {Ms(P(f.First, 0.5))}, p95 {Ms(P(f.First, 0.95))} ms; by cursor p50 {Ms(P(f.ByCursor, 0.5))}, p95 {Ms(P(f.ByCursor, 0.95))} ms; " +
+                $"ratio of medians {ratio:F2}, paired ratio p50 {f.PairedRatio(0.5):F2} (p95 {f.PairedRatio(0.95):F2}); " +
+                $"by offset {(CursorMeasurements.DeepPage - 1) * CursorMeasurements.PageSize:N0} p50 {Ms(P(f.ByOffset, 0.5))}, p95 {Ms(P(f.ByOffset, 0.95))} ms (paired ratio p50 {f.PairedOffsetRatio(0.5):F2}); " +
+                $"walk of {f.Walk.Count} cursor steps p50 {Ms(P(f.Walk, 0.5))}, max {Ms(f.Walk.Max())} ms | ≤ 1.5× | {Met(ratio <= 1.5)} |");
+        }
+
         s.AppendLine(c, $"| first query after start (activates and loads every shard) | {LoadSeconds:F1} s | | |");
         s.AppendLine(c, $"| seeding (bulk insert, benchmark only) | {SeedSeconds:F1} s, database {DatabaseBytes / 1e6:F0} MB | | |");
         s.AppendLine();
