@@ -10,7 +10,7 @@ using SessionGrains.Silo.Hosting;
 namespace SessionGrains.Bench.SessionTable;
 
 /// <summary>Command-line options of the benchmark.</summary>
-public sealed record BenchOptions(int Sessions, int Shards, int Queries, int StatsCalls, int UserRuns, int Seed, bool KeepDatabase, string? Output)
+public sealed record BenchOptions(int Sessions, int Shards, int Queries, int StatsCalls, int UserRuns, int Seed, bool KeepDatabase, string? Output, int CursorRuns = 30, bool SequentialLoad = false)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -26,10 +26,12 @@ public sealed record BenchOptions(int Sessions, int Shards, int Queries, int Sta
                 "--stats" => o with { StatsCalls = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--user-runs" => o with { UserRuns = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--seed" => o with { Seed = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--cursor-runs" => o with { CursorRuns = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--sequential-load" => o with { SequentialLoad = true },
                 "--keep-db" => o with { KeepDatabase = true },
                 "--output" => o with { Output = Next() },
                 _ => throw new ArgumentException(
-                    $"Unknown option {args[i]}. Options: --sessions N --shards N --queries N --stats N --user-runs N --seed N --keep-db --output FILE"),
+                    $"Unknown option {args[i]}. Options: --sessions N --shards N --queries N --stats N --user-runs N --cursor-runs N --sequential-load --seed N --keep-db --output FILE"),
             };
         }
 

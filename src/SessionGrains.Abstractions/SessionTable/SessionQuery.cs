@@ -41,7 +41,9 @@ public enum SessionSortKey
 /// A query of the session table: filters, search, sort and the window of the merged result a
 /// caller wants. Each shard answers with its own first <see cref="Skip"/> + <see cref="Take"/>
 /// matches in order, which is all a merge needs. <see cref="AsOf"/> is the moment statuses and
-/// durations are computed for (now when null), the same for every shard of one query.
+/// durations are computed for (now when null), the same for every shard of one query. With
+/// <see cref="After"/> (a keyset cursor's position) only the matches strictly after that place
+/// in the order are candidates, so a deep page costs what the first does; Skip is then 0.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SessionQuery(
@@ -58,18 +60,23 @@ public sealed record SessionQuery(
     [property: Id(10)] bool Descending,
     [property: Id(11)] int Skip,
     [property: Id(12)] int Take,
-    [property: Id(13)] DateTimeOffset? AsOf = null)
+    [property: Id(13)] DateTimeOffset? AsOf = null,
+    [property: Id(14)] SessionPosition? After = null)
 {
     /// <summary>Everything, newest first.</summary>
     public static SessionQuery Default { get; } = new(
         null, StatusFilter.All, null, null, null, null, null, null, null, SessionSortKey.CreatedAt, true, 0, 10);
 }
 
-/// <summary>One shard's answer: its exact count of matches and its first matches in order.</summary>
+/// <summary>
+/// One shard's answer: its exact count of matches, how many of them come after the query's
+/// position (all of them without one), and its first matches from there, in order.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ShardPage(
     [property: Id(0)] long Total,
-    [property: Id(1)] IReadOnlyList<SessionRow> Items);
+    [property: Id(1)] IReadOnlyList<SessionRow> Items,
+    [property: Id(2)] long Remaining);
 
 /// <summary>Sessions of one client, in the stats.</summary>
 [GenerateSerializer, Immutable]

@@ -35,6 +35,20 @@ public readonly record struct OrderKey(long Number, UInt128 Ip, string? Text, st
         sort == SessionSortKey.IpAddress ? IpKeyOf(s.IpAddress) : default,
         UtcTicks.Of(s.ExpiresAt), UtcTicks.Of(s.EndedAt), asOf);
 
+    /// <summary>The place this key marks in the order, for a keyset cursor.</summary>
+    public SessionPosition ToPosition() => new(Number, (ulong)(Ip >> 64), (ulong)Ip, Text, SessionId);
+
+    /// <summary>
+    /// The key of a cursor's position in a sort. The email sort's prefix is made again from the
+    /// email rather than trusted, so a position can only name a place the order really has.
+    /// </summary>
+    public static OrderKey Of(SessionSortKey sort, SessionPosition p) => sort switch
+    {
+        SessionSortKey.UserEmail => new(EmailPrefixOf(p.Text), default, p.Text ?? "", p.SessionId),
+        SessionSortKey.IpAddress => new(0, new UInt128(p.IpHigh, p.IpLow), null, p.SessionId),
+        _ => new(p.Number, default, null, p.SessionId),
+    };
+
     /// <summary>Characters of an email a prefix key holds.</summary>
     private const int PrefixChars = 9;
 

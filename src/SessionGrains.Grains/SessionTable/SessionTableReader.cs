@@ -10,24 +10,30 @@ namespace SessionGrains.Grains.SessionTable;
 /// </summary>
 public sealed class SessionTableReader(IGrainFactory grains, TenantCache tenants, [FromKeyedServices(Clock.Key)] TimeProvider time)
 {
-    /// <summary>The exact number of matching sessions and the requested page of them.</summary>
-    public async Task<(long Total, IReadOnlyList<SessionRow> Items)> QueryAsync(string tenantId, SessionQuery query)
+    /// <summary>
+    /// The exact number of matching sessions, the requested page of them, and where the page
+    /// ends when more follow (the position a cursor to the next page holds).
+    /// </summary>
+    public async Task<SessionTablePage> QueryAsync(string tenantId, SessionQuery query)
     {
         var tenant = await tenants.GetAsync(tenantId);
         var asOf = query.AsOf ?? time.GetUtcNow();
         query = query with { AsOf = asOf };
         var pages = await Task.WhenAll(ShardsFor(tenantId, tenant.SessionTableShards, query.UserId).Select(s => s.Query(query)));
 
-        return (pages.Sum(p => p.Total), Merge(pages, query, asOf.UtcTicks));
+        var (items, last) = Merge(pages, query, asOf.UtcTicks);
+        var more = pages.Sum(p => p.Remaining) > (long)query.Skip + items.Count;
+        return new SessionTablePage(pages.Sum(p => p.Total), items, more && last is { } key ? key.ToPosition() : null);
     }
 
     /// <summary>
-    /// Items Skip to Skip + Take of the shards' pages merged in the table's order. Each page is
-    /// already in that order (a shard sorts by the same keys) and no two sessions tie (ids break
-    /// ties), so a k-way merge gives exactly what sorting all the pages would, while computing the
-    /// sort key only of the items it passes rather than of every item of every page.
+    /// Items Skip to Skip + Take of the shards' pages merged in the table's order, and the key of
+    /// the last one. Each page is already in that order (a shard sorts by the same keys) and no
+    /// two sessions tie (ids break ties), so a k-way merge gives exactly what sorting all the
+    /// pages would, while computing the sort key only of the items it passes rather than of every
+    /// item of every page.
     /// </summary>
-    private static List<SessionRow> Merge(ShardPage[] pages, SessionQuery query, long asOf)
+    private static (List<SessionRow> Items, OrderKey? Last) Merge(ShardPage[] pages, SessionQuery query, long asOf)
     {
         var heads = new PriorityQueue<(IReadOnlyList<SessionRow> Items, int At), OrderKey>(
             pages.Length, new SessionOrder(query.Sort, query.Descending));
@@ -40,8 +46,9 @@ public sealed class SessionTableReader(IGrainFactory grains, TenantCache tenants
         }
 
         var items = new List<SessionRow>(Math.Min(query.Take, 1024));
+        OrderKey? last = null;
         var skipped = 0;
-        while (items.Count < query.Take && heads.TryDequeue(out var head, out _))
+        while (items.Count < query.Take && heads.TryDequeue(out var head, out var key))
         {
             if (skipped < query.Skip)
             {
@@ -50,6 +57,7 @@ public sealed class SessionTableReader(IGrainFactory grains, TenantCache tenants
             else
             {
                 items.Add(head.Items[head.At]);
+                last = key;
             }
 
             var next = head.At + 1;
@@ -59,7 +67,7 @@ public sealed class SessionTableReader(IGrainFactory grains, TenantCache tenants
             }
         }
 
-        return items;
+        return (items, last);
     }
 
     /// <summary>Aggregates over the tenant's sessions, optionally of one microtenant, as of now (or <paramref name="asOf"/>).</summary>

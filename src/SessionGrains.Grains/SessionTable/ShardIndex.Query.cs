@@ -8,19 +8,23 @@ namespace SessionGrains.Grains.SessionTable;
 internal sealed partial class ShardIndex
 {
     /// <summary>
-    /// The exact count of matches and the first Skip + Take of them in the query's order, with
-    /// statuses as of <paramref name="asOf"/>: one pass that filters, counts and keeps the best in
-    /// a bounded heap (<see cref="TopK{T, TComparer}"/>), never a sort of the whole shard.
+    /// The exact count of matches and the first Skip + Take of them in the query's order (after
+    /// its position, when it has one), with statuses as of <paramref name="asOf"/>: one pass that
+    /// filters, counts and keeps the best in a bounded heap (<see cref="TopK{T, TComparer}"/>),
+    /// never a sort of the whole shard. A position costs one comparison per match, and the heap
+    /// holds one page whatever the depth.
     /// </summary>
     public ShardPage Query(SessionQuery query, DateTimeOffset asOf, TenantSnapshot tenant)
     {
         var keep = (int)Math.Min((long)query.Skip + query.Take, int.MaxValue);
         var top = new TopK<Candidate, CandidateOrder>(keep, new CandidateOrder(query.Sort, query.Descending));
+        var after = query.After is { } position ? OrderKey.Of(query.Sort, position) : (OrderKey?)null;
         var moment = new Moment(asOf.UtcTicks, tenant);
         var search = string.IsNullOrEmpty(query.Search) ? null : query.Search.ToLowerInvariant();
         var createdAfter = query.CreatedAfter?.UtcTicks ?? long.MinValue;
         var createdBefore = query.CreatedBefore?.UtcTicks ?? long.MaxValue;
         long total = 0;
+        long remaining = 0;
 
         var hot = CollectionsMarshal.AsSpan(_hot);
 
@@ -58,6 +62,12 @@ internal sealed partial class ShardIndex
             total++;
             var key = OrderKey.Of(
                 query.Sort, e.SessionId, e.CreatedAt, e.LastActivity, e.UserEmail, e.EmailPrefix, e.IpKey, e.ExpiresAt, endedAt, moment.Now);
+            if (after is { } from && SessionOrder.Compare(query.Sort, query.Descending, in key, in from) <= 0)
+            {
+                continue;
+            }
+
+            remaining++;
             top.Offer(new Candidate(i, status, endedAt, reason, key));
         }
 
@@ -68,7 +78,7 @@ internal sealed partial class ShardIndex
             items.Add(c.RowOf(_rows[c.Index]));
         }
 
-        return new ShardPage(total, items);
+        return new ShardPage(total, items, remaining);
     }
 
     /// <summary>The table's order on candidates, as a struct so the heap's comparisons are direct calls.</summary>

@@ -8,7 +8,7 @@ namespace SessionGrains.Tests.Api;
 /// malformed JSON, wrong JSON types, empty and missing bodies, a wrong content type, an oversize
 /// body, invalid identifiers in paths and bodies, over-long text, control characters, bad IP
 /// addresses, non-object and oversize claims, unknown enum values, out-of-range policy numbers,
-/// bad paging, unknown routes and wrong methods.
+/// bad paging, deep offsets, bad and foreign cursors, unknown routes and wrong methods.
 /// </summary>
 [Trait("Category", "Cluster")]
 [Collection(SiloCollection.Name)]
@@ -276,6 +276,137 @@ public sealed class BadInputTests(SiloFixture fixture) : IAsyncLifetime
         var response = await Api.GetAsync($"/api/v1/tenants?{query}", Api.OperatorKey);
 
         response.ExpectProblem(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Theory]
+    [InlineData("/api/v1/tenants", "page=1002&pageSize=10")]
+    [InlineData("/api/v1/tenants", "page=22&pageSize=500")]
+    [InlineData("/api/v1/tenants", "page=2147483647")]
+    [InlineData("/api/v1/tenants/{tenant}/sessions", "page=10002&pageSize=1")]
+    [InlineData("/api/v1/tenants/{tenant}/sessions", "page=202&pageSize=50&sort=userEmail")]
+    [InlineData("/api/v1/tenants/{tenant}/users/u-1/sessions", "page=1002")]
+    public async Task Deep_offsets_are_400_page_too_deep(string path, string query)
+    {
+        var response = await Api.GetAsync($"{path.Replace("{tenant}", _tenant)}?{query}", Api.OperatorKey);
+
+        response.ExpectProblem(HttpStatusCode.BadRequest, "page_too_deep");
+    }
+
+    [Theory]
+    [InlineData("/api/v1/tenants", "page=1001&pageSize=10")]
+    [InlineData("/api/v1/tenants", "page=21&pageSize=500")]
+    [InlineData("/api/v1/tenants/{tenant}/sessions", "page=10001&pageSize=1")]
+    public async Task An_offset_of_exactly_10000_is_still_served(string path, string query)
+    {
+        var page = (await Api.GetAsync($"{path.Replace("{tenant}", _tenant)}?{query}", Api.OperatorKey)).Expect(HttpStatusCode.OK).Json;
+
+        Assert.Empty(page["items"]!.AsArray());
+    }
+
+    /// <summary>A real cursor of the session table: three sessions, a page of one.</summary>
+    private async Task<string> CursorAsync(string query)
+    {
+        foreach (var user in new[] { "u-1", "u-1", "u-1" })
+        {
+            (await Api.PostAsync(Sessions, _service, SignIn(userId: user, userEmail: $"{user}@acme.test"))).Expect(HttpStatusCode.Created);
+        }
+
+        var page = (await Api.GetAsync($"{Sessions}?{query}", Api.OperatorKey)).Expect(HttpStatusCode.OK).Json;
+        return page["nextCursor"]?.GetValue<string>() ?? throw new Xunit.Sdk.XunitException($"no nextCursor in {page.ToJsonString()}");
+    }
+
+    [Fact]
+    public async Task A_cursor_with_a_page_is_400_validation_failed()
+    {
+        var cursor = await CursorAsync("pageSize=1");
+
+        var response = await Api.GetAsync($"{Sessions}?pageSize=1&page=2&cursor={Uri.EscapeDataString(cursor)}", Api.OperatorKey);
+
+        Assert.NotNull(response.ExpectProblem(HttpStatusCode.BadRequest, "validation_failed")["errors"]?["cursor"]);
+    }
+
+    [Theory]
+    [InlineData("pageSize=2")]
+    [InlineData("pageSize=1&sort=createdAt")]
+    [InlineData("pageSize=1&status=active")]
+    [InlineData("pageSize=1&search=u-1")]
+    [InlineData("pageSize=1&clientId=portal")]
+    [InlineData("pageSize=1&createdAfter=2020-01-01T00:00:00Z")]
+    public async Task A_cursor_for_other_filters_sort_or_page_size_is_400_invalid_cursor(string other)
+    {
+        var cursor = await CursorAsync("pageSize=1");
+
+        var response = await Api.GetAsync($"{Sessions}?{other}&cursor={Uri.EscapeDataString(cursor)}", Api.OperatorKey);
+
+        Assert.NotNull(response.ExpectProblem(HttpStatusCode.BadRequest, "invalid_cursor")["errors"]?["cursor"]);
+    }
+
+    [Fact]
+    public async Task A_cursor_of_the_session_table_is_refused_by_a_users_sessions()
+    {
+        var cursor = await CursorAsync("pageSize=1");
+
+        (await Api.GetAsync($"/api/v1/tenants/{_tenant}/users/u-1/sessions?pageSize=1&cursor={Uri.EscapeDataString(cursor)}", Api.OperatorKey))
+            .ExpectProblem(HttpStatusCode.BadRequest, "invalid_cursor");
+    }
+
+    [Fact]
+    public async Task A_cursor_of_another_tenant_is_refused()
+    {
+        var cursor = await CursorAsync("pageSize=1");
+        var other = TestData.Id("bad");
+        await Api.CreateTenantAsync(other);
+
+        (await Api.GetAsync($"/api/v1/tenants/{other}/sessions?pageSize=1&cursor={Uri.EscapeDataString(cursor)}", Api.OperatorKey))
+            .ExpectProblem(HttpStatusCode.BadRequest, "invalid_cursor");
+    }
+
+    public static TheoryData<string> GarbageCursors => new()
+    {
+        "",
+        "x",
+        "not a cursor",
+        "AAAA",
+        "%00%01%02",
+        "____________________________________",
+        "AQ",
+        "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "_w" + new string('A', 120),
+        new string('A', 5000),
+        new string('-', 6000),
+    };
+
+    [Theory]
+    [MemberData(nameof(GarbageCursors))]
+    public async Task Garbage_cursors_are_400_invalid_cursor(string cursor)
+    {
+        foreach (var path in new[] { Sessions, $"/api/v1/tenants/{_tenant}/users/u-1/sessions" })
+        {
+            var response = await Api.GetAsync($"{path}?cursor={cursor}", Api.OperatorKey);
+
+            Assert.NotNull(response.ExpectProblem(HttpStatusCode.BadRequest, "invalid_cursor")["errors"]?["cursor"]);
+        }
+    }
+
+    [Fact]
+    public async Task A_tampered_cursor_is_400_invalid_cursor()
+    {
+        var cursor = await CursorAsync("pageSize=1");
+        var bytes = Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/').PadRight((cursor.Length + 3) / 4 * 4, '='));
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var tampered = (byte[])bytes.Clone();
+            tampered[i] ^= 0x5a;
+            var text = Convert.ToBase64String(tampered).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+            var response = await Api.GetAsync($"{Sessions}?pageSize=1&cursor={text}", Api.OperatorKey);
+
+            Assert.True(response.Status is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"byte {i}: {(int)response.Status} {response.Body}");
+            if (response.Status == HttpStatusCode.BadRequest)
+            {
+                response.ExpectProblem(HttpStatusCode.BadRequest, "invalid_cursor");
+            }
+        }
     }
 
     [Fact]

@@ -60,6 +60,74 @@ public sealed class ListingReferenceTests(SiloFixture fixture)
         Assert.True(failures.Count == 0, $"{failures.Count} of 300 queries differ:\n{string.Join("\n", failures.Take(10))}");
     }
 
+    /// <summary>
+    /// Walks by <c>nextCursor</c> from a first page (page 1, or a later offset page) to the end, for
+    /// random filters, searches and every sort both ways, on the session table and on a user's
+    /// sessions: the pages laid end to end are exactly the reference order from that offset on,
+    /// every page says its number and the exact total, and only the last has no next cursor.
+    /// </summary>
+    [Fact]
+    public async Task Every_cursor_walk_equals_the_reference()
+    {
+        var (admin, rows) = await SeedAsync();
+        var now = fixture.Time.GetUtcNow();
+        var failures = new List<string>();
+        var pages = 0;
+
+        for (var i = 0; i < 120; i++)
+        {
+            var query = RandomQuery(rows);
+            var size = new[] { 4, 10, 25, 60 }[_random.Next(4)];
+            var start = _random.Next(3) == 0 ? _random.Next(2, 4) : 1;
+            var byUser = query.UserId is not null && _random.Next(2) == 0;
+            var path = byUser ? $"/api/v1/tenants/{_tenant}/users/{query.UserId}/sessions" : $"/api/v1/tenants/{_tenant}/sessions";
+            var filters = string.Join('&', query.Text.Split('&').Where(p => !p.StartsWith("page", StringComparison.Ordinal)));
+            var expected = Reference(rows, query, now);
+            var want = expected.Skip((start - 1) * size).Select(r => r.SessionId).ToList();
+            var got = new List<string>();
+            var next = $"{path}?{filters}&pageSize={size}&page={start}";
+            var problem = (string?)null;
+
+            // Bounded: one page more than the reference has is already a failure.
+            for (var number = start; next is not null && problem is null; number++)
+            {
+                if (got.Count > want.Count + size)
+                {
+                    problem = "walked past the end";
+                    break;
+                }
+
+                var page = (await Api.GetAsync(next, admin)).Expect(HttpStatusCode.OK).Json;
+                pages++;
+                var items = page["items"]!.AsArray().Select(x => x!["sessionId"]!.GetValue<string>()).ToList();
+                got.AddRange(items);
+                var cursor = page.ContainsKey("nextCursor") ? page["nextCursor"]?.GetValue<string>() : "(absent)";
+                if (page["total"]!.GetValue<long>() != expected.Count || page["page"]!.GetValue<int>() != number
+                    || page["pageSize"]!.GetValue<int>() != size)
+                {
+                    problem = $"page {number}: total {page["total"]} page {page["page"]} pageSize {page["pageSize"]}, want {expected.Count} {number} {size}";
+                }
+                else if (cursor == "(absent)")
+                {
+                    problem = $"page {number} has no nextCursor field";
+                }
+                else if ((cursor is null) != (got.Count >= want.Count))
+                {
+                    problem = $"page {number}: nextCursor {cursor ?? "null"} with {got.Count} of {want.Count} items seen";
+                }
+
+                next = cursor is null ? null : $"{path}?{filters}&pageSize={size}&cursor={Uri.EscapeDataString(cursor)}";
+            }
+
+            if (problem is not null || !got.SequenceEqual(want))
+            {
+                failures.Add($"{path}?{filters}&pageSize={size} from page {start}: {problem ?? "order differs"}; got [{string.Join(",", got)}] want [{string.Join(",", want)}]");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of 120 walks differ ({pages} pages):\n{string.Join("\n", failures.Take(5))}");
+    }
+
     /// <summary>Creates the sessions, ends many of them, and reads each one's details as the truth.</summary>
     private async Task<(string Admin, List<Row> Rows)> SeedAsync()
     {

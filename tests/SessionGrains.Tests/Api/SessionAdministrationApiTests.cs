@@ -293,6 +293,39 @@ public sealed class SessionAdministrationApiTests(SiloFixture fixture) : IAsyncL
     }
 
     [Fact]
+    public async Task A_microtenant_admin_walks_its_microtenant_by_cursor_and_cannot_use_a_tenant_wide_cursor()
+    {
+        (await Api.PostAsync($"{T}/microtenants", _admin, new { microtenantId = "emea", name = "EMEA" })).Expect(HttpStatusCode.Created);
+        var scoped = (await Api.CreateKeyAsync(_tenant, "microtenant-admin", "emea")).Key;
+        var inside = new List<string>();
+        foreach (var user in new[] { "ada", "bob", "cy", "dee", "eve" })
+        {
+            inside.Add((await SignInAsync(user, microtenantId: "emea")).Str("sessionId"));
+            await SignInAsync(user, microtenantId: null);
+        }
+
+        var seen = new List<string>();
+        var next = $"{T}/sessions?pageSize=2";
+        for (var page = 1; page <= 3; page++)
+        {
+            var json = (await Api.GetAsync(next, scoped)).Expect(HttpStatusCode.OK).Json;
+            Assert.Equal(5, json["total"]!.GetValue<long>());
+            Assert.Equal(page, json["page"]!.GetValue<int>());
+            seen.AddRange(json["items"]!.AsArray().Select(x => x!["sessionId"]!.GetValue<string>()));
+            var cursor = json["nextCursor"]?.GetValue<string>();
+            Assert.Equal(page < 3, cursor is not null);
+            next = $"{T}/sessions?pageSize=2&cursor={Uri.EscapeDataString(cursor ?? "")}";
+        }
+
+        inside.Reverse();
+        Assert.Equal(inside, seen);
+
+        var tenantWide = (await Api.GetAsync($"{T}/sessions?pageSize=2", _admin)).Expect(HttpStatusCode.OK).Json.Str("nextCursor");
+        (await Api.GetAsync($"{T}/sessions?pageSize=2&cursor={Uri.EscapeDataString(tenantWide)}", scoped))
+            .ExpectProblem(HttpStatusCode.BadRequest, "invalid_cursor");
+    }
+
+    [Fact]
     public async Task A_microtenant_admins_user_logout_ends_only_that_microtenants_sessions_of_the_user()
     {
         (await Api.PostAsync($"{T}/microtenants", _admin, new { microtenantId = "emea", name = "EMEA" })).Expect(HttpStatusCode.Created);

@@ -66,8 +66,11 @@ public sealed class TenantDriver(IGrainFactory grains, string tenantId, int shar
 
     /// <summary>Every retained session of the tenant, listed by <paramref name="table"/> as of <paramref name="asOf"/>.</summary>
     public async Task<(long Total, IReadOnlyList<SessionRow> Items)> ListAllAsync(
-        SessionTableReader table, DateTimeOffset? asOf = null, string? microtenantId = null) =>
-        await table.QueryAsync(tenantId, SessionQuery.Default with { Take = int.MaxValue, AsOf = asOf, MicrotenantId = microtenantId });
+        SessionTableReader table, DateTimeOffset? asOf = null, string? microtenantId = null)
+    {
+        var page = await table.QueryAsync(tenantId, SessionQuery.Default with { Take = int.MaxValue, AsOf = asOf, MicrotenantId = microtenantId });
+        return (page.Total, page.Items);
+    }
 }
 
 /// <summary>Reaching into the silos of an in-process cluster.</summary>

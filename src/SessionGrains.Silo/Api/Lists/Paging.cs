@@ -10,10 +10,22 @@ public readonly record struct Paging(int Page, int PageSize)
     /// <summary>The largest page size.</summary>
     public const int MaxPageSize = 500;
 
+    /// <summary>
+    /// The deepest offset served: each shard keeps offset + pageSize candidates and sends them
+    /// to the merge, so the cost of a page grows with its depth. Deeper lists walk by cursor.
+    /// </summary>
+    public const int MaxOffset = 10_000;
+
     /// <summary>Reads page and pageSize as given in the query, recording errors.</summary>
     public static Paging Read(StringValues page, StringValues pageSize, Validator validator)
     {
-        return new Paging(Read("page", page, 1, int.MaxValue), Read("pageSize", pageSize, 10, MaxPageSize));
+        var paging = new Paging(Read("page", page, 1, int.MaxValue), Read("pageSize", pageSize, 10, MaxPageSize));
+        if ((long)(paging.Page - 1) * paging.PageSize > MaxOffset)
+        {
+            validator.Add("page", $"(page - 1) × pageSize must be at most {MaxOffset}; walk further with nextCursor where the list has one.", ApiProblem.PageTooDeep);
+        }
+
+        return paging;
 
         int Read(string name, StringValues raw, int fallback, int max)
         {

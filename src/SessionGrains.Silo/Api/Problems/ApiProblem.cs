@@ -8,6 +8,12 @@ namespace SessionGrains.Silo.Api.Problems;
 /// </summary>
 public static class ApiProblem
 {
+    /// <summary>Code of an offset deeper than <see cref="Lists.Paging.MaxOffset"/>.</summary>
+    public const string PageTooDeep = "page_too_deep";
+
+    /// <summary>Code of a cursor that does not decode or was made for another list, filters, sort or page size.</summary>
+    public const string InvalidCursor = "invalid_cursor";
+
     /// <summary>The problem type URI for a code.</summary>
     public static string TypeOf(string code) => $"urn:sessiongrains:problem:{code}";
 
@@ -15,11 +21,22 @@ public static class ApiProblem
     public static ApiProblem<TStatus> Of<TStatus>(string code, string title, string? detail = null) where TStatus : IProblemStatus =>
         new(TypedResults.Problem(detail, null, TStatus.Code, title, TypeOf(code), new Dictionary<string, object?> { ["code"] = code }));
 
-    /// <summary>A 400 <c>validation_failed</c> with the failed fields and their messages.</summary>
-    public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(
-            errors, "One or more fields are invalid.", null, "Validation failed", TypeOf("validation_failed"),
-            new Dictionary<string, object?> { ["code"] = "validation_failed" });
+    /// <summary>
+    /// A 400 with the failed fields and their messages: <c>validation_failed</c>, or a more
+    /// specific code of the contract (<see cref="PageTooDeep"/>, <see cref="InvalidCursor"/>).
+    /// </summary>
+    public static ValidationProblem Validation(IDictionary<string, string[]> errors, string? code = null)
+    {
+        var (title, detail) = code switch
+        {
+            null => ("Validation failed", "One or more fields are invalid."),
+            PageTooDeep => ("Page too deep", "Offsets above 10,000 items are refused; walk further with the list's nextCursor."),
+            InvalidCursor => ("Invalid cursor", "The cursor is not one this list gave for these filters, sort and pageSize; start again from page 1."),
+            _ => ("Bad request", "One or more fields are invalid."),
+        };
+        code ??= "validation_failed";
+        return TypedResults.ValidationProblem(errors, detail, null, title, TypeOf(code), new Dictionary<string, object?> { ["code"] = code });
+    }
 
     /// <summary>401: no key, or a key nobody knows.</summary>
     public static ApiProblem<Status401Unauthorized> Unauthorized() =>

@@ -8,11 +8,33 @@ public sealed class Validator
     // Made at the first error: every request is validated, and most have none.
     private Dictionary<string, List<string>>? _errors;
 
+    // The contract's specific code when every error found has it (page_too_deep, invalid_cursor);
+    // any other error makes the answer the general validation_failed.
+    private string? _code;
+    private bool _general;
+
     /// <summary>True when no error was recorded.</summary>
     public bool IsValid => _errors is null;
 
     /// <summary>Records an error against a field.</summary>
     public void Add(string field, string message)
+    {
+        _general = true;
+        Record(field, message);
+    }
+
+    /// <summary>
+    /// Records an error that the contract gives a code of its own; the answer carries that code
+    /// unless another kind of error was found too.
+    /// </summary>
+    public void Add(string field, string message, string code)
+    {
+        _code ??= code;
+        _general |= _code != code;
+        Record(field, message);
+    }
+
+    private void Record(string field, string message)
     {
         _errors ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (!_errors.TryGetValue(field, out var list))
@@ -111,6 +133,15 @@ public sealed class Validator
         return validator.Problem();
     }
 
+    /// <summary>A 400 with a code of its own, naming one field and what is wrong with it.</summary>
+    public static ValidationProblem Fail(string field, string message, string code)
+    {
+        var validator = new Validator();
+        validator.Add(field, message, code);
+        return validator.Problem();
+    }
+
     /// <summary>The 400 problem for the errors found.</summary>
-    public ValidationProblem Problem() => ApiProblem.Validation((_errors ?? []).ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    public ValidationProblem Problem() => ApiProblem.Validation(
+        (_errors ?? []).ToDictionary(e => e.Key, e => e.Value.ToArray()), _general ? null : _code);
 }

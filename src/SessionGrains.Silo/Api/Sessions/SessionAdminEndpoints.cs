@@ -39,24 +39,39 @@ public static class SessionAdminEndpoints
 
     /// <summary>
     /// One page of the session table, scoped to the caller's microtenant when it has one, and to
-    /// one user when <paramref name="userId"/> is given.
+    /// one user when <paramref name="userId"/> is given: by offset (<c>page</c>) or by a cursor a
+    /// previous page gave, which must have been made for this very list (tenant, route, effective
+    /// filters, sort, page size).
     /// </summary>
-    internal static async Task<Results<Ok<PageOf<SessionItemDto>>, ApiProblem<Status403Forbidden>>> PageAsync(
+    internal static async Task<Results<Ok<CursorPageOf<SessionItemDto>>, ApiProblem<Status403Forbidden>, ValidationProblem>> PageAsync(
         string tenantId, SessionTableQuery request, Caller caller, SessionTableReader table, TimeProvider time, string? userId = null)
     {
-        var (query, paging) = request.Read();
+        var (query, paging, cursor) = request.Read();
         if (!caller.TryNarrow(query.MicrotenantId, out var microtenantId))
         {
             return ApiProblem.Forbidden();
         }
 
         var asOf = time.GetUtcNow();
-        var (total, items) = await table.QueryAsync(tenantId, query with { MicrotenantId = microtenantId, UserId = userId ?? query.UserId, AsOf = asOf });
-        return TypedResults.Ok(new PageOf<SessionItemDto>(
-            items.Select(s => SessionItemDto.From(s, asOf)).ToList(), total, paging.Page, paging.PageSize));
+        query = query with { MicrotenantId = microtenantId, UserId = userId ?? query.UserId, AsOf = asOf };
+        var number = paging.Page;
+        if (cursor is not null)
+        {
+            if (!SessionCursor.TryRead(cursor, tenantId, query, out number, out var after))
+            {
+                return Validator.Fail("cursor", "is not a cursor of this list for these filters, sort and pageSize.", ApiProblem.InvalidCursor);
+            }
+
+            query = query with { Skip = 0, After = after };
+        }
+
+        var page = await table.QueryAsync(tenantId, query);
+        var next = page.Next is { } last && number < int.MaxValue ? SessionCursor.Write(tenantId, query, number + 1, last) : null;
+        return TypedResults.Ok(new CursorPageOf<SessionItemDto>(
+            page.Items.Select(s => SessionItemDto.From(s, asOf)).ToList(), page.Total, number, paging.PageSize, next));
     }
 
-    private static Task<Results<Ok<PageOf<SessionItemDto>>, ApiProblem<Status403Forbidden>>> ListAsync(
+    private static Task<Results<Ok<CursorPageOf<SessionItemDto>>, ApiProblem<Status403Forbidden>, ValidationProblem>> ListAsync(
         string tenantId, [AsParameters] SessionTableQuery query, HttpContext http, SessionTableReader table, [FromKeyedServices(Clock.Key)] TimeProvider time) =>
         PageAsync(tenantId, query, http.GetCaller(), table, time);
 

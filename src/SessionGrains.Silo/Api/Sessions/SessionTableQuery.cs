@@ -26,7 +26,8 @@ public sealed record SessionTableQuery(
     [property: FromQuery(Name = "createdBefore"), QueryType(typeof(DateTimeOffset))] string[]? CreatedBefore,
     [property: FromQuery(Name = "sort")] string[]? Sort,
     [property: FromQuery(Name = "page"), QueryType(typeof(int))] string[]? Page,
-    [property: FromQuery(Name = "pageSize"), QueryType(typeof(int))] string[]? PageSize) : IValidatable
+    [property: FromQuery(Name = "pageSize"), QueryType(typeof(int))] string[]? PageSize,
+    [property: FromQuery(Name = "cursor")] string[]? Cursor) : IValidatable
 {
     /// <summary>Longest search text.</summary>
     public const int MaxSearchLength = 256;
@@ -44,10 +45,13 @@ public sealed record SessionTableQuery(
     /// <inheritdoc/>
     public void Validate(Validator validator) => Read(validator);
 
-    /// <summary>The query, with paging applied; null fields mean "no filter". Read after validation, so it is valid.</summary>
-    public (SessionQuery Query, Paging Paging) Read() => Read(new Validator());
+    /// <summary>
+    /// The query, with paging applied, and the cursor given (checked against the query by
+    /// <see cref="SessionCursor"/>); null fields mean "no filter". Read after validation, so it is valid.
+    /// </summary>
+    public (SessionQuery Query, Paging Paging, string? Cursor) Read() => Read(new Validator());
 
-    private (SessionQuery Query, Paging Paging) Read(Validator v)
+    private (SessionQuery Query, Paging Paging, string? Cursor) Read(Validator v)
     {
         string? One(string name, StringValues values)
         {
@@ -116,9 +120,19 @@ public sealed record SessionTableQuery(
         }
 
         var paging = Paging.Read(Page, PageSize, v);
+        var cursor = One("cursor", Cursor);
+        if (cursor is not null && Page is { Length: > 0 })
+        {
+            v.Add("cursor", "must not be given with page: the cursor already says which page it is.");
+        }
+        else if (cursor is not null && cursor.Length is 0 or > SessionCursor.MaxLength)
+        {
+            v.Add("cursor", "is not a cursor of this list.", ApiProblem.InvalidCursor);
+        }
+
         var query = new SessionQuery(
             search, status, userId, clientId, kind, microtenantId, ip, createdAfter, createdBefore, sort, descending, paging.Skip, paging.PageSize);
-        return (query, paging);
+        return (query, paging, cursor);
     }
 
     private static DateTimeOffset? Timestamp(string field, string? text, Validator v)

@@ -31,7 +31,7 @@ public static class UserEndpoints
         return tenant;
     }
 
-    private static Task<Results<Ok<PageOf<SessionItemDto>>, ApiProblem<Status403Forbidden>>> SessionsAsync(
+    private static Task<Results<Ok<CursorPageOf<SessionItemDto>>, ApiProblem<Status403Forbidden>, ValidationProblem>> SessionsAsync(
         string tenantId, string userId, [AsParameters] SessionTableQuery query, HttpContext http, SessionTableReader table,
         [FromKeyedServices(Clock.Key)] TimeProvider time) =>
         SessionAdminEndpoints.PageAsync(tenantId, query, http.GetCaller(), table, time, userId);
