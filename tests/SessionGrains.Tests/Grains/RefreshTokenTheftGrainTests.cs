@@ -1,0 +1,132 @@
+using System.Buffers.Text;
+using System.Data;
+using System.Text;
+using SessionGrains.Sessions;
+using SessionGrains.Tenants;
+using SessionGrains.Tests.Infrastructure;
+
+namespace SessionGrains.Tests.Grains;
+
+/// <summary>
+/// Refresh-token theft detection has no horizon: any refresh token ever issued for a session and
+/// rotated away ends the session when it comes back outside the grace, however many rotations ago.
+/// </summary>
+[Trait("Category", "Cluster")]
+[Collection(GrainClusterCollection.Name)]
+public sealed class RefreshTokenTheftGrainTests(GrainClusterFixture fixture)
+{
+    private const int Grace = 5;
+
+    private static readonly TenantPolicy WithGrace = TenantPolicy.Default with { RefreshReuseGraceSeconds = Grace };
+
+    private readonly TenantDriver _tenant = new(fixture.Grains, TestData.Id("t"), 2);
+
+    /// <summary>Signs in and refreshes <paramref name="refreshes"/> times; every pair issued, oldest first.</summary>
+    private async Task<List<SessionTokens>> RotateAsync(int refreshes)
+    {
+        await _tenant.CreateAsync();
+        var issued = new List<SessionTokens> { await _tenant.SignInAsync("ada", policy: WithGrace) };
+        for (var i = 0; i < refreshes; i++)
+        {
+            var result = await _tenant.RefreshAsync(issued[^1]);
+            Assert.Null(result.Error);
+            issued.Add(result.Tokens!);
+        }
+
+        return issued;
+    }
+
+    private async Task AssertEndedAsStolenAsync(SessionTokens current)
+    {
+        Assert.Equal(InactiveReason.Terminated, (await _tenant.ValidateAsync(current)).Reason);
+        var details = await _tenant.Session(current.SessionId).GetDetails();
+        Assert.Equal(SessionStatus.Terminated, details!.Row.Status);
+        Assert.Equal(EndReason.TokenReuse, details.Row.EndReason);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(20)]
+    public async Task A_refresh_token_rotated_away_forty_refreshes_ago_ends_the_session(int which)
+    {
+        var issued = await RotateAsync(40);
+        fixture.Time.Advance(TimeSpan.FromSeconds(Grace + 1));
+
+        var reuse = await _tenant.RefreshAsync(issued[which]);
+
+        Assert.Equal(RefreshError.RefreshTokenReused, reuse.Error);
+        await AssertEndedAsStolenAsync(issued[^1]);
+    }
+
+    [Fact]
+    public async Task Theft_is_recognised_after_the_session_was_reloaded_from_storage()
+    {
+        var issued = await RotateAsync(40);
+        await fixture.Cluster.DeactivateAsync(_tenant.Session(issued[0].SessionId));
+        var next = await _tenant.RefreshAsync(issued[^1]);
+        Assert.NotNull(next.Tokens);
+        await fixture.Cluster.DeactivateAsync(_tenant.Session(issued[0].SessionId));
+        fixture.Time.Advance(TimeSpan.FromSeconds(Grace + 1));
+
+        Assert.Equal(RefreshError.RefreshTokenReused, (await _tenant.RefreshAsync(issued[1])).Error);
+        await AssertEndedAsStolenAsync(next.Tokens);
+    }
+
+    [Fact]
+    public async Task Within_the_grace_the_just_rotated_token_still_rotates_after_many_refreshes()
+    {
+        var issued = await RotateAsync(40);
+        fixture.Time.Advance(TimeSpan.FromSeconds(Grace - 1));
+
+        var again = await _tenant.RefreshAsync(issued[^2]);
+
+        Assert.NotNull(again.Tokens);
+        Assert.True((await _tenant.ValidateAsync(again.Tokens)).Active);
+        Assert.Equal(InactiveReason.Unknown, (await _tenant.ValidateAsync(issued[^1])).Reason);
+    }
+
+    [Fact]
+    public async Task Storage_holds_no_token_secret_in_clear()
+    {
+        var issued = await RotateAsync(3);
+
+        var stored = await StoredRowAsync(issued[0].SessionId);
+
+        foreach (var tokens in issued)
+        {
+            foreach (var secret in new[] { tokens.Token, tokens.RefreshToken }.SelectMany(SecretsOf))
+            {
+                var raw = Base64Url.DecodeFromChars(secret);
+                foreach (var form in new[]
+                {
+                    Encoding.UTF8.GetBytes(secret), raw, Encoding.UTF8.GetBytes(Convert.ToHexString(raw)),
+                    Encoding.UTF8.GetBytes(Convert.ToHexStringLower(raw)), Encoding.UTF8.GetBytes(Convert.ToBase64String(raw)),
+                })
+                {
+                    Assert.DoesNotContain(stored, column => column.AsSpan().IndexOf(form) >= 0);
+                }
+            }
+        }
+    }
+
+    /// <summary>The 256-bit secret parts of a token (43 base64url characters), whatever else it carries.</summary>
+    private static IEnumerable<string> SecretsOf(string token) => token.Split('.').Where(p => p.Length == 43);
+
+    /// <summary>Every column of the session's stored row, as bytes, read past every grain.</summary>
+    private async Task<List<byte[]>> StoredRowAsync(string sessionId)
+    {
+        var rows = await fixture.Database.RowsAsync(
+            "SELECT * FROM Sessions WHERE TenantId = @tenant AND SessionId = @session", CancellationToken.None, command =>
+            {
+                command.Add("@tenant", DbType.String, _tenant.TenantId);
+                command.Add("@session", DbType.String, sessionId);
+            });
+        var row = Assert.Single(rows);
+        return row.Select(value => value switch
+        {
+            byte[] bytes => bytes,
+            null or DBNull => [],
+            _ => Encoding.UTF8.GetBytes(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!),
+        }).ToList();
+    }
+}
