@@ -3,11 +3,25 @@ using SessionGrains.Sessions;
 
 namespace SessionGrains.Grains.Sessions;
 
-/// <summary>A refresh token that has been rotated away, kept to recognise its reuse.</summary>
+/// <summary>
+/// A refresh token rotated away before its session had a signing key (a session opened before
+/// refresh tokens were signed), kept to recognise its reuse.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RotatedRefreshToken(
     [property: Id(0)] byte[] Hash,
     [property: Id(1)] DateTimeOffset RotatedAt);
+
+/// <summary>
+/// A refresh token rotated away less than the grace ago, with the session's signing key sealed under
+/// its secret: within the grace it may rotate the session again, which needs that key.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record GraceRefreshToken(
+    [property: Id(0)] long Generation,
+    [property: Id(1)] byte[] Hash,
+    [property: Id(2)] DateTimeOffset RotatedAt,
+    [property: Id(3)] byte[] SealedKey);
 
 /// <summary>The durable state of a session grain (state name "session").</summary>
 [GenerateSerializer]
@@ -26,7 +40,10 @@ public sealed class SessionState
     [Id(7)] public byte[] TokenHash { get; set; } = [];
     [Id(8)] public byte[] RefreshTokenHash { get; set; } = [];
 
-    /// <summary>The most recent rotated-away refresh tokens, newest last.</summary>
+    /// <summary>
+    /// Refresh tokens rotated away before the session had a signing key, newest last; no longer
+    /// added to once it has one (<see cref="RefreshPublicKey"/>).
+    /// </summary>
     [Id(9)] public List<RotatedRefreshToken> RotatedRefreshTokens { get; set; } = [];
 
     [Id(10)] public SessionStatus Status { get; set; }
@@ -37,6 +54,21 @@ public sealed class SessionState
 
     /// <summary>The session table shard of the session's user, fixed at sign-in.</summary>
     [Id(15)] public int Shard { get; set; }
+
+    /// <summary>The generation of the current refresh token: rotations since the session got its signing key.</summary>
+    [Id(40)] public long RefreshGeneration { get; set; }
+
+    /// <summary>
+    /// The public half of the session's refresh-token signing key: any refresh token it ever issued
+    /// is recognised by its signature. Empty for a session opened before refresh tokens were signed.
+    /// </summary>
+    [Id(41)] public byte[] RefreshPublicKey { get; set; } = [];
+
+    /// <summary>The private half, sealed under the current refresh token's secret; never stored in clear.</summary>
+    [Id(42)] public byte[] RefreshSealedKey { get; set; } = [];
+
+    /// <summary>Refresh tokens rotated away less than the grace ago, newest last; bounded.</summary>
+    [Id(43)] public List<GraceRefreshToken> GraceRefreshTokens { get; set; } = [];
 
     /// <summary>
     /// The version of the stored row this state was read or last written as. Set by the session

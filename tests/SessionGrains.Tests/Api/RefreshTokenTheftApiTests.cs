@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using SessionGrains.Grains.Security;
 using SessionGrains.Tests.Infrastructure;
 
 namespace SessionGrains.Tests.Api;
@@ -78,6 +79,50 @@ public sealed class RefreshTokenTheftApiTests(SiloFixture fixture) : IAsyncLifet
 
         Assert.True((await Api.ValidateAsync(_tenant, _service, again.Str("token")))["active"]!.GetValue<bool>());
         Assert.Equal("unknown", (await Api.ValidateAsync(_tenant, _service, issued[^1].Str("token"))).Str("reason"));
+    }
+
+    /// <summary>A real token with its secret replaced, and its generation moved by <paramref name="shift"/>.</summary>
+    private static string Forge(string real, int shift)
+    {
+        var parts = real.Split('.');
+        Assert.Equal(6, parts.Length);
+        parts[3] = Secrets.NewSecret();
+        parts[4] = (long.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture) + shift).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return string.Join('.', parts);
+    }
+
+    [Theory]
+    [InlineData(40, 0)]
+    [InlineData(7, 0)]
+    [InlineData(40, 1)]
+    [InlineData(40, 100)]
+    public async Task A_forged_refresh_token_is_401_invalid_refresh_token_and_the_session_lives(int which, int shift)
+    {
+        var issued = await RotateAsync(40);
+        fixture.Time.Advance(TimeSpan.FromSeconds(Grace + 1));
+
+        (await RefreshAsync(Forge(issued[which].Str("refreshToken"), shift)))
+            .ExpectProblem(HttpStatusCode.Unauthorized, "invalid_refresh_token");
+
+        Assert.True((await Api.ValidateAsync(_tenant, _service, issued[^1].Str("token")))["active"]!.GetValue<bool>());
+        (await RefreshAsync(issued[^1].Str("refreshToken"))).Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Storage_holds_no_refresh_secret_in_clear()
+    {
+        var issued = await RotateAsync(3);
+
+        var state = (byte[])(await fixture.Silo.Settings.Database.ScalarAsync(
+            "SELECT State FROM Sessions WHERE TenantId = @p0 AND SessionId = @p1", CancellationToken.None,
+            _tenant, issued[0].Str("sessionId")))!;
+
+        foreach (var tokens in issued)
+        {
+            var secret = tokens.Str("refreshToken").Split('.')[3];
+            Assert.True(state.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret)) < 0);
+            Assert.True(state.AsSpan().IndexOf(System.Buffers.Text.Base64Url.DecodeFromChars(secret)) < 0);
+        }
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Data;
 using System.Text;
+using SessionGrains.Grains.Security;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 using SessionGrains.Tests.Infrastructure;
@@ -85,6 +86,58 @@ public sealed class RefreshTokenTheftGrainTests(GrainClusterFixture fixture)
         Assert.Equal(InactiveReason.Unknown, (await _tenant.ValidateAsync(issued[^1])).Reason);
     }
 
+    /// <summary>Forgeries of a real token: generation <paramref name="generation"/>, a random secret, the real token's signature.</summary>
+    private static RefreshProof Forged(SessionTokens real, long generation)
+    {
+        Assert.True(RefreshToken.TryParse(real.RefreshToken, out var token));
+        return (token with { Secret = Secrets.NewSecret(), Generation = generation }).Proof();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(40)]
+    [InlineData(41)]
+    [InlineData(1000)]
+    public async Task A_forged_refresh_token_of_any_generation_is_invalid_and_the_session_lives(long generation)
+    {
+        var issued = await RotateAsync(40);
+        fixture.Time.Advance(TimeSpan.FromSeconds(Grace + 1));
+
+        var result = await _tenant.Session(issued[0].SessionId).Refresh(Forged(issued[(int)Math.Min(generation, 40)], generation));
+
+        Assert.Equal(RefreshError.InvalidRefreshToken, result.Error);
+        Assert.True((await _tenant.ValidateAsync(issued[^1])).Active);
+        Assert.NotNull((await _tenant.RefreshAsync(issued[^1])).Tokens);
+    }
+
+    [Fact]
+    public async Task The_stored_hash_of_the_current_token_does_not_refresh_without_its_secret()
+    {
+        var issued = await RotateAsync(2);
+        var real = TenantDriver.ProofOf(issued[^1].RefreshToken);
+
+        var result = await _tenant.Session(issued[0].SessionId).Refresh(real with { UnlockKey = new byte[32] });
+
+        Assert.Equal(RefreshError.InvalidRefreshToken, result.Error);
+        Assert.True((await _tenant.ValidateAsync(issued[^1])).Active);
+    }
+
+    [Fact]
+    public async Task A_token_of_another_session_is_not_taken_for_this_ones()
+    {
+        var mine = await RotateAsync(3);
+        var theirs = await _tenant.SignInAsync("grace", policy: WithGrace);
+        var theirsRotated = (await _tenant.RefreshAsync(theirs)).Tokens!;
+        fixture.Time.Advance(TimeSpan.FromSeconds(Grace + 1));
+
+        var result = await _tenant.Session(mine[0].SessionId).Refresh(TenantDriver.ProofOf(theirs.RefreshToken));
+
+        Assert.Equal(RefreshError.InvalidRefreshToken, result.Error);
+        Assert.True((await _tenant.ValidateAsync(mine[^1])).Active);
+        Assert.True((await _tenant.ValidateAsync(theirsRotated)).Active);
+    }
+
     [Fact]
     public async Task Storage_holds_no_token_secret_in_clear()
     {
@@ -106,6 +159,10 @@ public sealed class RefreshTokenTheftGrainTests(GrainClusterFixture fixture)
                     Assert.DoesNotContain(stored, column => column.AsSpan().IndexOf(form) >= 0);
                 }
             }
+
+            // Nor the key a refresh token's secret unlocks (the signing key is sealed under it).
+            var unlock = TenantDriver.ProofOf(tokens.RefreshToken).UnlockKey;
+            Assert.DoesNotContain(stored, column => column.AsSpan().IndexOf(unlock) >= 0);
         }
     }
 
