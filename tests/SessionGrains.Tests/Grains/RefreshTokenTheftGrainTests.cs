@@ -1,7 +1,11 @@
 using System.Buffers.Text;
 using System.Data;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using SessionGrains.Grains.Security;
+using SessionGrains.Grains.SessionTable;
+using SessionGrains.Grains.Sessions;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 using SessionGrains.Tests.Infrastructure;
@@ -136,6 +140,64 @@ public sealed class RefreshTokenTheftGrainTests(GrainClusterFixture fixture)
         Assert.Equal(RefreshError.InvalidRefreshToken, result.Error);
         Assert.True((await _tenant.ValidateAsync(mine[^1])).Active);
         Assert.True((await _tenant.ValidateAsync(theirsRotated)).Active);
+    }
+
+    [Fact]
+    public async Task A_session_of_before_signed_tokens_refreshes_once_with_its_current_token_and_then_detects_reuse()
+    {
+        var issued = await RotateAsync(0);
+        var sessionId = issued[0].SessionId;
+        var older = BearerSecret.New(SecretKind.RefreshToken, _tenant.TenantId, sessionId);
+        var current = BearerSecret.New(SecretKind.RefreshToken, _tenant.TenantId, sessionId);
+        await RewriteAsLegacyAsync(sessionId, current.Hash(), older.Hash());
+
+        var converted = await _tenant.Session(sessionId).Refresh(TenantDriver.ProofOf(current.Encode()));
+
+        Assert.NotNull(converted.Tokens);
+        Assert.True(RefreshToken.TryParse(converted.Tokens.RefreshToken, out var signed));
+        Assert.Equal(0, signed.Generation);
+        var next = (await _tenant.RefreshAsync(converted.Tokens)).Tokens!;
+        fixture.Time.Advance(TimeSpan.FromSeconds(Grace + 1));
+        Assert.Equal(RefreshError.RefreshTokenReused, (await _tenant.Session(sessionId).Refresh(TenantDriver.ProofOf(current.Encode()))).Error);
+        await AssertEndedAsStolenAsync(next);
+    }
+
+    [Fact]
+    public async Task A_legacy_token_rotated_before_the_change_is_still_recognised_as_reuse()
+    {
+        var issued = await RotateAsync(0);
+        var sessionId = issued[0].SessionId;
+        var older = BearerSecret.New(SecretKind.RefreshToken, _tenant.TenantId, sessionId);
+        var current = BearerSecret.New(SecretKind.RefreshToken, _tenant.TenantId, sessionId);
+        await RewriteAsLegacyAsync(sessionId, current.Hash(), older.Hash());
+        fixture.Time.Advance(TimeSpan.FromSeconds(Grace + 1));
+
+        Assert.Equal(RefreshError.RefreshTokenReused, (await _tenant.Session(sessionId).Refresh(TenantDriver.ProofOf(older.Encode()))).Error);
+        Assert.Equal(EndReason.TokenReuse, (await _tenant.Session(sessionId).GetDetails())!.Row.EndReason);
+    }
+
+    /// <summary>
+    /// Rewrites a stored session as one opened before refresh tokens were signed: no signing key, a
+    /// current unsigned refresh token, and one unsigned token rotated away now.
+    /// </summary>
+    private async Task RewriteAsLegacyAsync(string sessionId, byte[] currentHash, byte[] rotatedHash)
+    {
+        await fixture.Cluster.DeactivateAsync(_tenant.Session(sessionId));
+        var services = fixture.Cluster.GetSiloServiceProvider(fixture.Cluster.Silos[0].SiloAddress);
+        var rows = services.GetRequiredService<ISessionRowStore>();
+        var serializer = services.GetRequiredService<Serializer<SessionState>>();
+        var stored = (await rows.ReadAsync(_tenant.TenantId, sessionId, CancellationToken.None))!;
+        var state = serializer.Deserialize(stored.State)!;
+        state.RefreshPublicKey = [];
+        state.RefreshSealedKey = [];
+        state.RefreshGeneration = 0;
+        state.GraceRefreshTokens = [];
+        state.RefreshTokenHash = currentHash;
+        state.RotatedRefreshTokens = [new RotatedRefreshToken(rotatedHash, fixture.Time.GetUtcNow())];
+        var version = stored.Version + 1;
+        await rows.WriteAsync(
+            new SessionRecord(_tenant.TenantId, state.Shard, state.ToRow(sessionId, version), serializer.SerializeToArray(state)),
+            stored.Version, CancellationToken.None);
     }
 
     [Fact]
