@@ -7,14 +7,14 @@ namespace SessionGrains.Grains.Security;
 /// <summary>
 /// A refresh token: a <see cref="BearerSecret"/> of kind <see cref="SecretKind.RefreshToken"/>
 /// followed by its generation (the session's rotations since it got its signing key) and the
-/// session's signature on it: "sgr.base64url(tenant).sessionId.secret.generation.signature". A
-/// token issued before refresh tokens were signed has only the four bearer parts and generation
-/// <see cref="Legacy"/>.
+/// session's signature on it: "sgr.base64url(tenant).sessionId.secret.generation.signature". An
+/// unsigned one (a sign-in's, or one issued before refresh tokens were signed) has only the four
+/// bearer parts and generation <see cref="Unsigned"/>; the session remembers those by hash.
 /// </summary>
 public readonly record struct RefreshToken(string TenantId, string SessionId, string Secret, long Generation, string Signature)
 {
-    /// <summary>The generation of a token of before signed refresh tokens (no generation, no signature).</summary>
-    public const long Legacy = -1;
+    /// <summary>The generation of an unsigned token (no generation, no signature).</summary>
+    public const long Unsigned = -1;
 
     private const int MaxGenerationDigits = 18;
 
@@ -32,8 +32,12 @@ public readonly record struct RefreshToken(string TenantId, string SessionId, st
         return new RefreshToken(tenantId, sessionId, secret, generation, key.Sign(tenantId, sessionId, generation, Secrets.Hash(secret)));
     }
 
+    /// <summary>A fresh unsigned refresh token: a sign-in's, issued before the session has a signing key.</summary>
+    public static RefreshToken NewUnsigned(string tenantId, string sessionId) =>
+        new(tenantId, sessionId, Secrets.NewSecret(), Unsigned, "");
+
     /// <summary>The string handed to the client: the only place the secret is written out.</summary>
-    public string Encode() => Generation == Legacy
+    public string Encode() => Generation == Unsigned
         ? Bearer.Encode()
         : $"{Bearer.Encode()}.{Generation.ToString(CultureInfo.InvariantCulture)}.{Signature}";
 
@@ -50,7 +54,7 @@ public readonly record struct RefreshToken(string TenantId, string SessionId, st
     public RefreshProof Proof() => new(
         Generation, Hash(), Signature.Length == 0 ? [] : Base64Url.DecodeFromChars(Signature), UnlockKey());
 
-    /// <summary>Reads a refresh token, signed or of before signing; false for anything malformed.</summary>
+    /// <summary>Reads a refresh token, signed or unsigned; false for anything malformed.</summary>
     public static bool TryParse(string? value, out RefreshToken token)
     {
         token = default;
@@ -61,9 +65,9 @@ public readonly record struct RefreshToken(string TenantId, string SessionId, st
 
         var signatureAt = value.LastIndexOf('.');
         var generationAt = signatureAt > 0 ? value.LastIndexOf('.', signatureAt - 1) : -1;
-        if (BearerSecret.TryParse(value, SecretKind.RefreshToken, out var legacy))
+        if (BearerSecret.TryParse(value, SecretKind.RefreshToken, out var unsigned))
         {
-            token = new RefreshToken(legacy.TenantId, legacy.Id, legacy.Secret, Legacy, "");
+            token = new RefreshToken(unsigned.TenantId, unsigned.Id, unsigned.Secret, Unsigned, "");
             return true;
         }
 

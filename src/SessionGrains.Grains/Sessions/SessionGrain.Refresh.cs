@@ -17,8 +17,11 @@ internal sealed partial class SessionGrain
     /// </summary>
     private const int GraceTokensKept = 32;
 
-    /// <summary>How many legacy (unsigned) rotated-away refresh tokens are remembered to detect their reuse.</summary>
-    private const int LegacyTokensKept = 32;
+    /// <summary>
+    /// How many unsigned rotated-away refresh tokens are remembered to detect their reuse: a session
+    /// has one (its sign-in token), or up to this many if it rotated before refresh tokens were signed.
+    /// </summary>
+    private const int UnsignedTokensKept = 32;
 
     /// <summary>What a presented refresh token turns out to be.</summary>
     private enum Presented
@@ -55,17 +58,23 @@ internal sealed partial class SessionGrain
         }
 
         // Only the token's secret unlocks the signing key: a hash alone (all that storage holds) does
-        // not rotate. A session of before signed tokens has no key yet and gets one.
+        // not rotate. A session still on its unsigned sign-in token gets its key now.
         var (tenantId, sessionId) = Key;
-        using var key = sealedKey.Length == 0
-            ? null
-            : RefreshSigningKey.Unseal(sealedKey, proof.UnlockKey, S.RefreshPublicKey, tenantId, sessionId);
-        if (sealedKey.Length > 0 && key is null)
+        using var key = sealedKey.Length > 0
+            ? RefreshSigningKey.Unseal(sealedKey, proof.UnlockKey, S.RefreshPublicKey, tenantId, sessionId)
+            : RefreshSigningKey.Create();
+        if (key is null)
         {
             return new RefreshResult(null, RefreshError.InvalidRefreshToken);
         }
 
-        RememberRotated(now);
+        RememberRotated(now, proof, key);
+        if (S.RefreshPublicKey.Length == 0)
+        {
+            S.RefreshPublicKey = key.PublicKey();
+            S.RefreshGeneration = RefreshToken.Unsigned;
+        }
+
         S.LastActivity = now;
         S.LastRefreshAt = now;
         S.RefreshCount++;
@@ -82,27 +91,27 @@ internal sealed partial class SessionGrain
     private (Presented Kind, byte[] SealedKey) Recognise(RefreshProof proof, DateTimeOffset now)
     {
         var hasKey = S.RefreshPublicKey.Length > 0;
-        var currentGeneration = hasKey ? S.RefreshGeneration : RefreshToken.Legacy;
+        var currentGeneration = hasKey ? S.RefreshGeneration : RefreshToken.Unsigned;
         if (proof.Generation == currentGeneration && Secrets.HashesEqual(proof.SecretHash, S.RefreshTokenHash))
         {
             return (Presented.Rotates, S.RefreshSealedKey);
         }
 
         var grace = TimeSpan.FromSeconds(S.RefreshReuseGraceSeconds);
-        if (proof.Generation == RefreshToken.Legacy)
-        {
-            var legacy = S.RotatedRefreshTokens.FindLast(r => Secrets.HashesEqual(proof.SecretHash, r.Hash));
-            return legacy is null ? (Presented.Invalid, [])
-                : now - legacy.RotatedAt >= grace ? (Presented.Reused, [])
-                // Once the session has a key, rotating from an unsigned token would need a key sealed under it.
-                : hasKey ? (Presented.Invalid, []) : (Presented.Rotates, []);
-        }
-
         var recent = S.GraceRefreshTokens.FindLast(
             r => r.Generation == proof.Generation && Secrets.HashesEqual(proof.SecretHash, r.Hash));
         if (recent is not null && now - recent.RotatedAt < grace)
         {
             return (Presented.Rotates, recent.SealedKey);
+        }
+
+        if (proof.Generation == RefreshToken.Unsigned)
+        {
+            var unsigned = S.RotatedRefreshTokens.FindLast(r => Secrets.HashesEqual(proof.SecretHash, r.Hash));
+            return unsigned is null ? (Presented.Invalid, [])
+                : now - unsigned.RotatedAt >= grace ? (Presented.Reused, [])
+                // Once the session has a key, rotating from an unsigned token needs the key sealed under it (above).
+                : hasKey ? (Presented.Invalid, []) : (Presented.Rotates, []);
         }
 
         // Only a token this session signed, of an earlier generation, is theft; anything else is not ours.
@@ -112,25 +121,34 @@ internal sealed partial class SessionGrain
         return (issued ? Presented.Reused : Presented.Invalid, []);
     }
 
-    /// <summary>Keeps the current refresh token able to rotate within the grace, before it is replaced.</summary>
-    private void RememberRotated(DateTimeOffset now)
+    /// <summary>
+    /// Keeps the current refresh token, about to be replaced, able to rotate within the grace: with
+    /// the signing key sealed under its secret, which is at hand only when it is the one presented
+    /// or was sealed at its issue. Unsigned ones are also remembered for good, to recognise reuse.
+    /// </summary>
+    private void RememberRotated(DateTimeOffset now, RefreshProof presented, RefreshSigningKey key)
     {
-        if (S.RefreshPublicKey.Length == 0)
+        var grace = TimeSpan.FromSeconds(S.RefreshReuseGraceSeconds);
+        S.GraceRefreshTokens.RemoveAll(r => now - r.RotatedAt >= grace);
+        var (tenantId, sessionId) = Key;
+        var hasKey = S.RefreshPublicKey.Length > 0;
+        if (!hasKey)
         {
             S.RotatedRefreshTokens.Add(new RotatedRefreshToken(S.RefreshTokenHash, now));
-            if (S.RotatedRefreshTokens.Count > LegacyTokensKept)
+            if (S.RotatedRefreshTokens.Count > UnsignedTokensKept)
             {
                 S.RotatedRefreshTokens.RemoveAt(0);
             }
-
-            return;
         }
 
-        var grace = TimeSpan.FromSeconds(S.RefreshReuseGraceSeconds);
-        S.GraceRefreshTokens.RemoveAll(r => now - r.RotatedAt >= grace);
-        if (grace > TimeSpan.Zero)
+        var sealedKey = hasKey ? S.RefreshSealedKey
+            : presented.Generation == RefreshToken.Unsigned && Secrets.HashesEqual(presented.SecretHash, S.RefreshTokenHash)
+                ? key.Seal(presented.UnlockKey, tenantId, sessionId)
+                : [];
+        if (grace > TimeSpan.Zero && sealedKey.Length > 0)
         {
-            S.GraceRefreshTokens.Add(new GraceRefreshToken(S.RefreshGeneration, S.RefreshTokenHash, now, S.RefreshSealedKey));
+            S.GraceRefreshTokens.Add(new GraceRefreshToken(
+                hasKey ? S.RefreshGeneration : RefreshToken.Unsigned, S.RefreshTokenHash, now, sealedKey));
             if (S.GraceRefreshTokens.Count > GraceTokensKept)
             {
                 S.GraceRefreshTokens.RemoveAt(0);
@@ -139,31 +157,29 @@ internal sealed partial class SessionGrain
     }
 
     /// <summary>
-    /// New access and refresh tokens; only their hashes are kept. The refresh token is signed with
-    /// <paramref name="key"/>, the next generation; without one the session gets a new key (at
-    /// sign-in, or a session of before signed tokens) and starts at generation 0.
+    /// New access and refresh tokens; only their hashes are kept. With <paramref name="key"/>, the
+    /// refresh token is the next generation, signed; without (at sign-in) it is unsigned, so a
+    /// sign-in costs no key: the session gets its signing key at its first refresh.
     /// </summary>
     private SessionTokens IssueTokens(RefreshSigningKey? key = null)
     {
         var (tenantId, sessionId) = Key;
-        using var created = key is null ? RefreshSigningKey.Create() : null;
-        var signing = key ?? created!;
-        if (created is not null)
+        var token = BearerSecret.New(SecretKind.AccessToken, tenantId, sessionId);
+        RefreshToken refresh;
+        if (key is null)
         {
-            S.RefreshPublicKey = created.PublicKey();
-            S.RefreshGeneration = 0;
-            S.GraceRefreshTokens.Clear();
+            refresh = RefreshToken.NewUnsigned(tenantId, sessionId);
+            S.RefreshSealedKey = [];
         }
         else
         {
             S.RefreshGeneration++;
+            refresh = RefreshToken.New(tenantId, sessionId, S.RefreshGeneration, key);
+            S.RefreshSealedKey = key.Seal(refresh.UnlockKey(), tenantId, sessionId);
         }
 
-        var token = BearerSecret.New(SecretKind.AccessToken, tenantId, sessionId);
-        var refresh = RefreshToken.New(tenantId, sessionId, S.RefreshGeneration, signing);
         S.TokenHash = token.Hash();
         S.RefreshTokenHash = refresh.Hash();
-        S.RefreshSealedKey = signing.Seal(refresh.UnlockKey(), tenantId, sessionId);
         return new SessionTokens(sessionId, token.Encode(), refresh.Encode(), S.ExpiresAt, IdleExpiresAt());
     }
 }

@@ -4,8 +4,8 @@ using SessionGrains.Sessions;
 namespace SessionGrains.Grains.Sessions;
 
 /// <summary>
-/// A refresh token rotated away before its session had a signing key (a session opened before
-/// refresh tokens were signed), kept to recognise its reuse.
+/// An unsigned refresh token rotated away (the sign-in's, or one from before refresh tokens were
+/// signed), kept to recognise its reuse.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RotatedRefreshToken(
@@ -41,8 +41,8 @@ public sealed class SessionState
     [Id(8)] public byte[] RefreshTokenHash { get; set; } = [];
 
     /// <summary>
-    /// Refresh tokens rotated away before the session had a signing key, newest last; no longer
-    /// added to once it has one (<see cref="RefreshPublicKey"/>).
+    /// Unsigned refresh tokens rotated away, newest last: the sign-in's, or up to 32 from before
+    /// refresh tokens were signed. Not added to once the session has a signing key (<see cref="RefreshPublicKey"/>).
     /// </summary>
     [Id(9)] public List<RotatedRefreshToken> RotatedRefreshTokens { get; set; } = [];
 
@@ -55,16 +55,18 @@ public sealed class SessionState
     /// <summary>The session table shard of the session's user, fixed at sign-in.</summary>
     [Id(15)] public int Shard { get; set; }
 
-    /// <summary>The generation of the current refresh token: rotations since the session got its signing key.</summary>
+    // The refresh-token fields take ids from 40 on, apart from other additions to this state.
+
+    /// <summary>The generation of the current signed refresh token: rotations since the session got its signing key.</summary>
     [Id(40)] public long RefreshGeneration { get; set; }
 
     /// <summary>
     /// The public half of the session's refresh-token signing key: any refresh token it ever issued
-    /// is recognised by its signature. Empty for a session opened before refresh tokens were signed.
+    /// is recognised by its signature. Empty until the first refresh (the sign-in's token is unsigned).
     /// </summary>
     [Id(41)] public byte[] RefreshPublicKey { get; set; } = [];
 
-    /// <summary>The private half, sealed under the current refresh token's secret; never stored in clear.</summary>
+    /// <summary>The private half, sealed under the current refresh token's secret; never stored in clear. Empty while unsigned.</summary>
     [Id(42)] public byte[] RefreshSealedKey { get; set; } = [];
 
     /// <summary>Refresh tokens rotated away less than the grace ago, newest last; bounded.</summary>

@@ -24,12 +24,12 @@ public sealed class RefreshTokenTests
     }
 
     [Fact]
-    public void A_token_of_before_signing_reads_as_the_legacy_generation()
+    public void An_unsigned_token_reads_as_the_unsigned_generation()
     {
         var legacy = BearerSecret.New(SecretKind.RefreshToken, "acme", "s1");
 
         Assert.True(RefreshToken.TryParse(legacy.Encode(), out var read));
-        Assert.Equal(RefreshToken.Legacy, read.Generation);
+        Assert.Equal(RefreshToken.Unsigned, read.Generation);
         Assert.Equal(legacy.Secret, read.Secret);
         Assert.Equal(legacy.Encode(), read.Encode());
     }
