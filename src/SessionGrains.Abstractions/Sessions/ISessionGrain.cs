@@ -20,8 +20,11 @@ public interface ISessionGrain : IGrainWithStringKey
     /// </summary>
     Task<ValidationResult> Validate(byte[] tokenHash, string? microtenantId = null);
 
-    /// <summary>Rotates the tokens for a refresh token's hash, detecting reuse; scoped like <see cref="Validate"/>.</summary>
-    Task<RefreshResult> Refresh(byte[] refreshTokenHash, string? microtenantId = null);
+    /// <summary>
+    /// Rotates the tokens for a presented refresh token, detecting reuse of any token the session
+    /// ever issued (outside the grace, it ends the session as stolen); scoped like <see cref="Validate"/>.
+    /// </summary>
+    Task<RefreshResult> Refresh(RefreshProof proof, string? microtenantId = null);
 
     /// <summary>
     /// Ends the session with <see cref="EndReason.UserLogout"/> when the hash is its access

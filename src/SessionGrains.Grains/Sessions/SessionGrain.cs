@@ -16,9 +16,6 @@ internal sealed partial class SessionGrain(
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
-    /// <summary>How many rotated-away refresh tokens are remembered to detect their reuse.</summary>
-    private const int RotatedTokensKept = 32;
-
     private IGrainTimer? _activityFlush;
 
     /// <summary>Last activity in memory is newer than the stored one.</summary>
@@ -83,47 +80,6 @@ internal sealed partial class SessionGrain(
         return new ValidationResult(
             true, null, Key.SessionId, S.SignIn.UserId, S.SignIn.UserEmail, S.SignIn.MicrotenantId,
             S.SignIn.ClientId, S.SignIn.ClaimsJson, S.ExpiresAt, IdleExpiresAt());
-    }
-
-    public async Task<RefreshResult> Refresh(byte[] refreshTokenHash, string? microtenantId = null)
-    {
-        if (!S.Opened || !InScope(microtenantId) || !await IsActiveAsync())
-        {
-            return new RefreshResult(null, RefreshError.InvalidRefreshToken);
-        }
-
-        if (!Secrets.HashesEqual(refreshTokenHash, S.RefreshTokenHash))
-        {
-            var rotated = S.RotatedRefreshTokens.FirstOrDefault(r => Secrets.HashesEqual(refreshTokenHash, r.Hash));
-            if (rotated is null)
-            {
-                return new RefreshResult(null, RefreshError.InvalidRefreshToken);
-            }
-
-            var grace = TimeSpan.FromSeconds(S.RefreshReuseGraceSeconds);
-            if (time.GetUtcNow() - rotated.RotatedAt >= grace)
-            {
-                // A rotated-away token presented again means two parties hold it: end the session.
-                await EndAsync(EndReason.TokenReuse);
-                return new RefreshResult(null, RefreshError.RefreshTokenReused);
-            }
-        }
-
-        var now = time.GetUtcNow();
-        S.RotatedRefreshTokens.Add(new RotatedRefreshToken(S.RefreshTokenHash, now));
-        if (S.RotatedRefreshTokens.Count > RotatedTokensKept)
-        {
-            S.RotatedRefreshTokens.RemoveAt(0);
-        }
-
-        S.LastActivity = now;
-        _idleGrace = TimeSpan.Zero;
-        S.LastRefreshAt = now;
-        S.RefreshCount++;
-        var tokens = IssueTokens();
-        await WriteAsync();
-        CancelActivityFlush();
-        return new RefreshResult(tokens, null);
     }
 
     public async Task<bool> Logout(byte[] tokenHash, string? microtenantId = null)
@@ -193,17 +149,6 @@ internal sealed partial class SessionGrain(
 
     /// <summary>True for an unscoped caller, or one scoped to this session's microtenant.</summary>
     private bool InScope(string? microtenantId) => microtenantId is null || S.SignIn.MicrotenantId == microtenantId;
-
-    /// <summary>New access and refresh tokens; only their hashes are kept.</summary>
-    private SessionTokens IssueTokens()
-    {
-        var (tenantId, sessionId) = Key;
-        var token = BearerSecret.New(SecretKind.AccessToken, tenantId, sessionId);
-        var refresh = BearerSecret.New(SecretKind.RefreshToken, tenantId, sessionId);
-        S.TokenHash = token.Hash();
-        S.RefreshTokenHash = refresh.Hash();
-        return new SessionTokens(sessionId, token.Encode(), refresh.Encode(), S.ExpiresAt, IdleExpiresAt());
-    }
 
     private DateTimeOffset? IdleExpiresAt() => SessionClock.IdleExpiresAt(S.LastActivity + _idleGrace, S.IdleTimeoutSeconds, S.ExpiresAt);
 

@@ -3,11 +3,25 @@ using SessionGrains.Sessions;
 
 namespace SessionGrains.Grains.Sessions;
 
-/// <summary>A refresh token that has been rotated away, kept to recognise its reuse.</summary>
+/// <summary>
+/// An unsigned refresh token rotated away (the sign-in's, or one from before refresh tokens were
+/// signed), kept to recognise its reuse.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RotatedRefreshToken(
     [property: Id(0)] byte[] Hash,
     [property: Id(1)] DateTimeOffset RotatedAt);
+
+/// <summary>
+/// A refresh token rotated away less than the grace ago, with the session's signing key sealed under
+/// its secret: within the grace it may rotate the session again, which needs that key.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record GraceRefreshToken(
+    [property: Id(0)] long Generation,
+    [property: Id(1)] byte[] Hash,
+    [property: Id(2)] DateTimeOffset RotatedAt,
+    [property: Id(3)] byte[] SealedKey);
 
 /// <summary>The durable state of a session grain (state name "session").</summary>
 [GenerateSerializer]
@@ -26,7 +40,10 @@ public sealed class SessionState
     [Id(7)] public byte[] TokenHash { get; set; } = [];
     [Id(8)] public byte[] RefreshTokenHash { get; set; } = [];
 
-    /// <summary>The most recent rotated-away refresh tokens, newest last.</summary>
+    /// <summary>
+    /// Unsigned refresh tokens rotated away, newest last: the sign-in's, or up to 32 from before
+    /// refresh tokens were signed. Not added to once the session has a signing key (<see cref="RefreshPublicKey"/>).
+    /// </summary>
     [Id(9)] public List<RotatedRefreshToken> RotatedRefreshTokens { get; set; } = [];
 
     [Id(10)] public SessionStatus Status { get; set; }
@@ -37,6 +54,23 @@ public sealed class SessionState
 
     /// <summary>The session table shard of the session's user, fixed at sign-in.</summary>
     [Id(15)] public int Shard { get; set; }
+
+    // The refresh-token fields take ids from 40 on, apart from other additions to this state.
+
+    /// <summary>The generation of the current signed refresh token: rotations since the session got its signing key.</summary>
+    [Id(40)] public long RefreshGeneration { get; set; }
+
+    /// <summary>
+    /// The public half of the session's refresh-token signing key: any refresh token it ever issued
+    /// is recognised by its signature. Empty until the first refresh (the sign-in's token is unsigned).
+    /// </summary>
+    [Id(41)] public byte[] RefreshPublicKey { get; set; } = [];
+
+    /// <summary>The private half, sealed under the current refresh token's secret; never stored in clear. Empty while unsigned.</summary>
+    [Id(42)] public byte[] RefreshSealedKey { get; set; } = [];
+
+    /// <summary>Refresh tokens rotated away less than the grace ago, newest last; bounded.</summary>
+    [Id(43)] public List<GraceRefreshToken> GraceRefreshTokens { get; set; } = [];
 
     /// <summary>
     /// The version of the stored row this state was read or last written as. Set by the session

@@ -46,7 +46,7 @@ public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
         Session(tokens.SessionId).Validate(HashOf(token ?? tokens.Token, SecretKind.AccessToken));
 
     private Task<RefreshResult> RefreshAsync(string sessionId, string refreshToken) =>
-        Session(sessionId).Refresh(HashOf(refreshToken, SecretKind.RefreshToken));
+        Session(sessionId).Refresh(TenantDriver.ProofOf(refreshToken));
 
     [Fact]
     public async Task A_new_session_validates_with_its_token_and_reports_who_it_is()
@@ -171,7 +171,7 @@ public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
         var tokens = await SignInAsync("ada", Policy());
         var forged = BearerSecret.New(SecretKind.RefreshToken, _tenant, tokens.SessionId);
 
-        var result = await Session(tokens.SessionId).Refresh(forged.Hash());
+        var result = await Session(tokens.SessionId).Refresh(TenantDriver.ProofOf(forged.Encode()));
 
         Assert.Equal(RefreshError.InvalidRefreshToken, result.Error);
         Assert.True((await ValidateAsync(tokens)).Active);

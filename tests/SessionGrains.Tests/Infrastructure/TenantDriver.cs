@@ -58,11 +58,18 @@ public sealed class TenantDriver(IGrainFactory grains, string tenantId, int shar
         return secret.Hash();
     }
 
+    /// <summary>What the HTTP layer hands the session grain for a refresh token.</summary>
+    public static RefreshProof ProofOf(string refreshToken)
+    {
+        Assert.True(RefreshToken.TryParse(refreshToken, out var token));
+        return token.Proof();
+    }
+
     public Task<ValidationResult> ValidateAsync(SessionTokens tokens, IGrainFactory? through = null) =>
         Session(tokens.SessionId, through).Validate(HashOf(tokens.Token, SecretKind.AccessToken));
 
     public Task<RefreshResult> RefreshAsync(SessionTokens tokens, IGrainFactory? through = null) =>
-        Session(tokens.SessionId, through).Refresh(HashOf(tokens.RefreshToken, SecretKind.RefreshToken));
+        Session(tokens.SessionId, through).Refresh(ProofOf(tokens.RefreshToken));
 
     /// <summary>Every retained session of the tenant, listed by <paramref name="table"/> as of <paramref name="asOf"/>.</summary>
     public async Task<(long Total, IReadOnlyList<SessionRow> Items)> ListAllAsync(

@@ -79,12 +79,12 @@ public static class SessionLifecycleEndpoints
     private static async Task<Results<Ok<TokensDto>, ApiProblem<Status401Unauthorized>>> RefreshAsync(
         string tenantId, RefreshRequest body, HttpContext http, IGrainFactory grains)
     {
-        if (!BearerSecret.TryParse(body.RefreshToken, SecretKind.RefreshToken, out var token) || token.TenantId != tenantId)
+        if (!RefreshToken.TryParse(body.RefreshToken, out var token) || token.TenantId != tenantId)
         {
             return InvalidRefreshToken();
         }
 
-        var result = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, token.Id)).Refresh(token.Hash(), http.GetCaller().MicrotenantId);
+        var result = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, token.SessionId)).Refresh(token.Proof(), http.GetCaller().MicrotenantId);
         return result switch
         {
             { Tokens: { } tokens } => TypedResults.Ok(TokensDto.From(tokens)),
