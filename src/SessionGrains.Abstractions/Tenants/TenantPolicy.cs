@@ -19,6 +19,9 @@ public sealed record TenantPolicy(
     [property: Id(3)] SessionLimitAction OnSessionLimit,
     [property: Id(4)] int RefreshReuseGraceSeconds)
 {
-    /// <summary>The policy of a new tenant.</summary>
-    public static TenantPolicy Default { get; } = new(1800, 36000, 0, SessionLimitAction.Deny, 0);
+    /// <summary>
+    /// The policy of a new tenant: a new instance each time, so no serializer that fills the
+    /// objects a fresh state holds can change what every later tenant starts with.
+    /// </summary>
+    public static TenantPolicy Default => new(1800, 36000, 0, SessionLimitAction.Deny, 0);
 }

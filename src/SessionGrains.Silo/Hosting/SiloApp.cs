@@ -55,8 +55,6 @@ public static class SiloApp
         builder.Services.AddSingleton<OperatorKey>();
         builder.Services.AddSingleton<CallerAuthenticator>();
 
-        // Grain state in Orleans' compact binary format rather than the JSON default.
-        builder.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         configure?.Invoke(builder);
         builder.UseOrleans(silo => silo.UseSessionGrainsStorage(options, storage).AddSessionGrains());
 

@@ -50,6 +50,10 @@ public static class StorageSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddSessionGrainsState(this ISiloBuilder silo, StorageProvider provider, string cs)
     {
+        // Grain state in Orleans' compact binary format rather than the JSON default: the JSON
+        // serializer populates the objects a fresh state already holds, so it would write into
+        // shared defaults such as TenantPolicy.Default.
+        silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.AddSingleton<ISessionRowStore>(services =>
             provider.CreateSessionRowStore(cs, services.GetRequiredService<ILoggerFactory>()));
         silo.AddAdoNetGrainStorage(StorageNames.Default, o =>
