@@ -38,6 +38,7 @@ internal sealed partial class SessionGrain(
         S.Opened = true;
         S.SignIn = opening.SignIn;
         S.Shard = opening.Shard;
+        S.TenantVersion = opening.TenantVersion;
         S.CreatedAt = opening.CreatedAt;
         S.LastActivity = opening.CreatedAt;
         S.ExpiresAt = opening.AbsoluteLifetimeSeconds > 0 ? opening.CreatedAt.AddSeconds(opening.AbsoluteLifetimeSeconds) : null;
@@ -202,7 +203,7 @@ internal sealed partial class SessionGrain(
         var tenant = await tenants.GetAsync(Key.TenantId);
         var due = SessionClock.Due(
             time.GetUtcNow(), S.LastActivity, S.IdleTimeoutSeconds, S.ExpiresAt,
-            LogoutAllRule.EndOf(tenant.LogoutAlls, S.SignIn.ClientId, S.CreatedAt.UtcTicks));
+            LogoutAllRule.EndOf(tenant.LogoutAlls, S.SignIn.ClientId, S.CreatedAt.UtcTicks, S.TenantVersion));
         if (due is not { } ending)
         {
             return true;

@@ -31,9 +31,20 @@ public sealed class SqliteStorage : StorageProvider
         {
             await using var command = connection.CreateCommand();
             command.CommandText = script;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (SqliteException ex) when (IsColumnAlreadyAdded(ex))
+            {
+                // SQLite has no ADD COLUMN IF NOT EXISTS: a script that adds a column is that one
+                // statement alone, and finding the column there means it was applied before.
+            }
         }
     }
+
+    private static bool IsColumnAlreadyAdded(SqliteException ex) =>
+        ex.SqliteErrorCode == 1 && ex.Message.Contains("duplicate column name", StringComparison.Ordinal);
 
     /// <inheritdoc/>
     public override SessionTable.SessionRowStore CreateSessionRowStore(string connectionString, ILoggerFactory loggers) =>
