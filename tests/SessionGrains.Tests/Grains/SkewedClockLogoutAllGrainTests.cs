@@ -96,6 +96,19 @@ public sealed class SkewedClockLogoutAllGrainTests(SkewedClusterFixture fixture)
         return sessions;
     }
 
+    /// <summary>The rows of <paramref name="sessions"/> as the table of every silo lists them, with that silo's skew.</summary>
+    private async Task<List<(TimeSpan Skew, SessionRow Row)>> ListedOnEverySiloAsync(TenantDriver tenant, IEnumerable<SessionTokens> sessions)
+    {
+        var listed = new List<(TimeSpan, SessionRow)>();
+        foreach (var silo in Cluster.Silos)
+        {
+            var byId = (await tenant.ListAllAsync(Cluster.TableOn(silo.SiloAddress))).Items.ToDictionary(s => s.SessionId);
+            listed.AddRange(sessions.Select(tokens => (fixture.SkewOf(silo.SiloAddress), byId[tokens.SessionId])));
+        }
+
+        return listed;
+    }
+
     [Fact]
     public async Task A_logout_all_ends_sessions_signed_in_on_a_silo_behind_or_ahead_on_every_silo()
     {
@@ -107,18 +120,16 @@ public sealed class SkewedClockLogoutAllGrainTests(SkewedClusterFixture fixture)
             Assert.NotNull(await tenant.Tenant.LogoutAll(null));
 
             // The table first, on every silo: validating would store the end.
+            foreach (var (skew, row) in await ListedOnEverySiloAsync(tenant, sessions))
+            {
+                Assert.True(row.Status == SessionStatus.Terminated,
+                    $"{row.SessionId} is {row.Status} on the silo {skew} off (created {row.CreatedAt:O})");
+                Assert.Equal(EndReason.TenantLogoutAll, row.EndReason);
+                Assert.True(row.EndedAt >= row.CreatedAt, $"ended {row.EndedAt:O} before it was created {row.CreatedAt:O}");
+            }
+
             foreach (var silo in Cluster.Silos)
             {
-                var byId = (await tenant.ListAllAsync(Cluster.TableOn(silo.SiloAddress))).Items.ToDictionary(s => s.SessionId);
-                foreach (var tokens in sessions)
-                {
-                    var row = byId[tokens.SessionId];
-                    Assert.True(row.Status == SessionStatus.Terminated,
-                        $"{tokens.SessionId} is {row.Status} on the silo {fixture.SkewOf(silo.SiloAddress)} off (created {row.CreatedAt:O})");
-                    Assert.Equal(EndReason.TenantLogoutAll, row.EndReason);
-                    Assert.True(row.EndedAt >= row.CreatedAt, $"ended {row.EndedAt:O} before it was created {row.CreatedAt:O}");
-                }
-
                 Assert.Equal(0, (await Cluster.TableOn(silo.SiloAddress).StatsAsync(tenant.TenantId, null)).Active);
             }
 
@@ -142,15 +153,9 @@ public sealed class SkewedClockLogoutAllGrainTests(SkewedClusterFixture fixture)
             Assert.NotNull(await tenant.Tenant.LogoutAll(null));
             var sessions = await SignInOnBothSilosAsync(tenant, "after");
 
-            foreach (var silo in Cluster.Silos)
+            foreach (var (skew, row) in await ListedOnEverySiloAsync(tenant, sessions))
             {
-                var byId = (await tenant.ListAllAsync(Cluster.TableOn(silo.SiloAddress))).Items.ToDictionary(s => s.SessionId);
-                foreach (var tokens in sessions)
-                {
-                    var row = byId[tokens.SessionId];
-                    Assert.True(row.Status == SessionStatus.Active,
-                        $"{tokens.SessionId} is {row.Status} ({row.EndReason}) on the silo {fixture.SkewOf(silo.SiloAddress)} off");
-                }
+                Assert.True(row.Status == SessionStatus.Active, $"{row.SessionId} is {row.Status} ({row.EndReason}) on the silo {skew} off");
             }
 
             foreach (var tokens in sessions)
