@@ -68,6 +68,7 @@ internal sealed class UserGrain(
         // ends it on logout; an id that never opened answers "not found" and is forgotten.
         var sessionId = Secrets.RandomToken(16);
         _sessions.Add(new UserSessionEntry(sessionId, now, policy.AbsoluteLifetimeSeconds > 0 ? now.AddSeconds(policy.AbsoluteLifetimeSeconds) : null));
+
         // The tenant version as of now, not as of the start: evictions may have awaited meanwhile,
         // and a logout-all that returned since must not cover this session.
         var version = (await tenants.GetAsync(Key.TenantId)).Version;
