@@ -37,4 +37,11 @@ public interface ISessionTableShardGrain : IGrainWithStringKey
     /// storage; returns how many. Runs on a timer too.
     /// </summary>
     Task<int> Sweep();
+
+    /// <summary>
+    /// The ids of this shard's sessions that are stored as active and that <paramref name="marker"/>
+    /// covers (<see cref="SessionGrains.Tenants.LogoutAllRule.Covers"/>): those whose end must be
+    /// stored before the marker may be forgotten.
+    /// </summary>
+    Task<IReadOnlyList<string>> StoredActiveCoveredBy(SessionGrains.Tenants.LogoutAllMarker marker);
 }

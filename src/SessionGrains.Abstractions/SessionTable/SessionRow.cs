@@ -5,7 +5,9 @@ namespace SessionGrains.SessionTable;
 /// <summary>
 /// One row of a tenant's session table: what an administrator sees in the list. The session
 /// table's shards hold these in memory; <see cref="Version"/> is the stored row's version, so a shard
-/// keeps the newest of two updates whichever order they arrive in.
+/// keeps the newest of two updates whichever order they arrive in. <see cref="TenantVersion"/> is the
+/// tenant version the session was signed in under (0: signed in before sessions recorded it), which
+/// decides the logout-alls that cover it (<see cref="SessionGrains.Tenants.LogoutAllRule"/>).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SessionRow(
@@ -28,4 +30,5 @@ public sealed record SessionRow(
     [property: Id(16)] int IdleTimeoutSeconds,
     [property: Id(17)] DateTimeOffset? EndedAt,
     [property: Id(18)] EndReason? EndReason,
-    [property: Id(19)] long Version);
+    [property: Id(19)] long Version,
+    [property: Id(20)] long TenantVersion = 0);

@@ -38,6 +38,13 @@ public interface ITenantGrain : IGrainWithStringKey
     /// </summary>
     Task<DateTimeOffset?> LogoutAll(string? clientId);
 
+    /// <summary>
+    /// Drops <paramref name="marker"/> when it is the oldest of more than <see cref="LogoutAllRule.MaxKept"/>
+    /// markers; the caller (<see cref="ILogoutAllCompactionGrain"/>) has had every session it covers
+    /// store its end. False when it was not dropped.
+    /// </summary>
+    Task<bool> ForgetLogoutAll(LogoutAllMarker marker);
+
     /// <summary>Creates a microtenant; false when it exists, null when the tenant does not.</summary>
     Task<bool?> CreateMicrotenant(string microtenantId, string name);
 

@@ -16,11 +16,18 @@ public sealed record MicrotenantInfo(
     [property: Id(1)] string Name,
     [property: Id(2)] DateTimeOffset CreatedAt);
 
-/// <summary>A logout-all: sessions (of one client, or all of the tenant) created before it end at it.</summary>
+/// <summary>
+/// A logout-all: sessions (of one client, or all of the tenant) created before it end at it.
+/// "Before" is by <see cref="Version"/>, the tenant version the marker was written at, against
+/// the one a session was signed in under, so no wall clock decides it (<see cref="LogoutAllRule"/>);
+/// <see cref="NotBefore"/> is the time a covered session ends at. Version 0: a marker stored before
+/// markers had versions, applied by time.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LogoutAllMarker(
     [property: Id(0)] string? ClientId,
-    [property: Id(1)] DateTimeOffset NotBefore);
+    [property: Id(1)] DateTimeOffset NotBefore,
+    [property: Id(2)] long Version = 0);
 
 /// <summary>An API key without its secret.</summary>
 [GenerateSerializer, Immutable]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionGrains.Grains.Caching;
 using SessionGrains.SessionTable;
+using SessionGrains.Tenants;
 
 namespace SessionGrains.Grains.SessionTable;
 
@@ -101,6 +102,9 @@ internal sealed partial class SessionTableShardGrain(
         var tenant = await tenants.GetAsync(Key.TenantId);
         return _index.Stats(microtenantId, asOf, tenant);
     }
+
+    public Task<IReadOnlyList<string>> StoredActiveCoveredBy(LogoutAllMarker marker) =>
+        Task.FromResult<IReadOnlyList<string>>(_index.StoredActiveCoveredBy(marker));
 
     public async Task<int> Sweep()
     {

@@ -21,6 +21,9 @@ internal sealed partial class ShardIndex
         public readonly UInt128 IpKey = OrderKey.IpKeyOf(row.IpAddress);
         public readonly long EmailPrefix = OrderKey.EmailPrefixOf(row.UserEmail);
         public readonly long CreatedAt = row.CreatedAt.UtcTicks;
+
+        /// <summary>The tenant version the session was signed in under (0: not recorded).</summary>
+        public readonly long TenantVersion = row.TenantVersion;
         public readonly long LastActivity = row.LastActivity.UtcTicks;
         public readonly long ExpiresAt = UtcTicks.Of(row.ExpiresAt);
 

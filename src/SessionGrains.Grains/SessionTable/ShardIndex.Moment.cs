@@ -27,7 +27,7 @@ internal sealed partial class ShardIndex
                 return (e.Status, e.EndedAt, e.EndReason);
             }
 
-            var logout = _anyLogout ? LogoutAllRule.EndOf(tenant.LogoutAlls, e.ClientId, e.CreatedAt) : UtcTicks.None;
+            var logout = _anyLogout ? LogoutAllRule.EndOf(tenant.LogoutAlls, e.ClientId, e.CreatedAt, e.TenantVersion) : UtcTicks.None;
             var (at, reason) = SessionClock.DueTicks(now, e.LastActivity, e.IdleTimeoutSeconds, e.ExpiresAt, logout, IdleGraceTicks);
             return at == UtcTicks.None ? (SessionStatus.Active, UtcTicks.None, null) : (DueEnding.StatusOf(reason), at, reason);
         }

@@ -16,8 +16,9 @@ namespace SessionGrains.Grains.SessionTable;
 /// <remarks>
 /// The parts, one file each: this one (holding and replacing rows), the search texts
 /// (<c>ShardIndex.SearchText.cs</c>), the effective status (<c>ShardIndex.Moment.cs</c>), the scan
-/// and its top-k (<c>ShardIndex.Query.cs</c>), the stats (<c>ShardIndex.Stats.cs</c>) and the
-/// purge (<c>ShardIndex.Purge.cs</c>). Not thread-safe: the owning grain serialises access.
+/// and its top-k (<c>ShardIndex.Query.cs</c>), the stats (<c>ShardIndex.Stats.cs</c>), the
+/// purge (<c>ShardIndex.Purge.cs</c>) and the sessions an old logout-all still ends only by being
+/// held (<c>ShardIndex.Covered.cs</c>). Not thread-safe: the owning grain serialises access.
 /// </remarks>
 internal sealed partial class ShardIndex
 {

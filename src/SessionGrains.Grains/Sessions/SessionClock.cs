@@ -41,9 +41,20 @@ public static class SessionClock
     /// <see cref="Due"/> on UTC ticks (<see cref="UtcTicks.None"/> for absent times and for "live"),
     /// for scans over many sessions, with <paramref name="idleGrace"/> ticks allowed past the idle deadline.
     /// </summary>
+    /// <remarks>
+    /// A logout-all that covers the session has ended it whatever this silo's clock says: its time
+    /// comes from another silo's clock, and a silo whose clock is behind must not keep the session
+    /// alive until it catches up. The session is judged as of that time at the earliest, so the
+    /// end (the first deadline up to it, else the logout-all) is the same on every silo and later.
+    /// </remarks>
     public static (long At, EndReason Reason) DueTicks(
         long now, long lastActivity, int idleTimeoutSeconds, long expiresAt, long loggedOutAt, long idleGrace)
     {
+        if (loggedOutAt != UtcTicks.None && now < loggedOutAt)
+        {
+            now = loggedOutAt;
+        }
+
         var at = UtcTicks.None;
         var reason = EndReason.MaxLifetime;
         if (expiresAt != UtcTicks.None && now >= expiresAt)
@@ -61,7 +72,7 @@ public static class SessionClock
             }
         }
 
-        if (loggedOutAt != UtcTicks.None && now >= loggedOutAt && (at == UtcTicks.None || loggedOutAt < at))
+        if (loggedOutAt != UtcTicks.None && (at == UtcTicks.None || loggedOutAt < at))
         {
             at = loggedOutAt;
             reason = EndReason.TenantLogoutAll;

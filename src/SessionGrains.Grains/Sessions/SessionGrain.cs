@@ -53,6 +53,7 @@ internal sealed partial class SessionGrain(
         S.Opened = true;
         S.SignIn = opening.SignIn;
         S.Shard = opening.Shard;
+        S.TenantVersion = opening.TenantVersion;
         S.CreatedAt = opening.CreatedAt;
         S.LastActivity = opening.CreatedAt;
         S.ExpiresAt = opening.AbsoluteLifetimeSeconds > 0 ? opening.CreatedAt.AddSeconds(opening.AbsoluteLifetimeSeconds) : null;
@@ -166,7 +167,7 @@ internal sealed partial class SessionGrain(
         var tenant = await tenants.GetAsync(Key.TenantId);
         var due = SessionClock.Due(
             time.GetUtcNow(), S.LastActivity, S.IdleTimeoutSeconds, S.ExpiresAt,
-            LogoutAllRule.EndOf(tenant.LogoutAlls, S.SignIn.ClientId, S.CreatedAt.UtcTicks), _idleGrace);
+            LogoutAllRule.EndOf(tenant.LogoutAlls, S.SignIn.ClientId, S.CreatedAt.UtcTicks, S.TenantVersion), _idleGrace);
         if (due is not { } ending)
         {
             return true;

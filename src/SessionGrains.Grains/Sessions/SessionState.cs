@@ -73,6 +73,12 @@ public sealed class SessionState
     [Id(43)] public List<GraceRefreshToken> GraceRefreshTokens { get; set; } = [];
 
     /// <summary>
+    /// The tenant version the session was signed in under: logout-alls written at a later one end
+    /// it (<see cref="SessionGrains.Tenants.LogoutAllRule"/>). 0 for sessions stored before it was kept.
+    /// </summary>
+    [Id(16)] public long TenantVersion { get; set; }
+
+    /// <summary>
     /// The version of the stored row this state was read or last written as. Set by the session
     /// table's grain storage; not part of the stored state (it is the row's own column).
     /// </summary>
@@ -87,7 +93,8 @@ public sealed class SessionState
     public SessionRow ToRow(string sessionId, long version) => new(
         sessionId, SignIn.UserId, SignIn.UserEmail, SignIn.SessionName, SignIn.Kind, SignIn.ApiKeyName, SignIn.ClientId,
         SignIn.ClientType, SignIn.IdentityProvider, SignIn.IpAddress, SignIn.UserAgent, SignIn.MicrotenantId, Status,
-        Stored(CreatedAt), Stored(LastActivity), Stored(ExpiresAt), IdleTimeoutSeconds, Stored(EndedAt), EndReason, version);
+        Stored(CreatedAt), Stored(LastActivity), Stored(ExpiresAt), IdleTimeoutSeconds, Stored(EndedAt), EndReason, version,
+        TenantVersion);
 
     private static DateTimeOffset Stored(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
 

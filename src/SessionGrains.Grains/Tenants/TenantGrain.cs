@@ -104,12 +104,41 @@ internal sealed class TenantGrain(
             return null;
         }
 
-        var notBefore = LogoutAllRule.Append(state.State.LogoutAlls, clientId, time.GetUtcNow());
+        var markers = state.State.LogoutAlls;
+        if (markers.Count >= LogoutAllRule.MaxHeld)
+        {
+            // Older markers are still waiting for their sessions to store their ends; dropping one
+            // now could bring those sessions back. Refused for now (a 503 with Retry-After).
+            Compaction().Compact().Ignore();
+            throw new TimeoutException($"Tenant {TenantId} holds {markers.Count} logout-alls; try again once older ones are compacted.");
+        }
+
+        // Written at the version this change commits as (CommitAsync counts it): a sign-in under
+        // that version or a later one started after every silo held the marker, so it is not covered.
+        var marker = LogoutAllRule.Append(markers, clientId, time.GetUtcNow(), state.State.Version + 1);
 
         // Once every silo holds the new snapshot, every session grain and shard sees the marker:
         // no session is visited, whatever the tenant's size.
         await CommitAsync();
-        return notBefore;
+        if (markers.Count > LogoutAllRule.MaxKept)
+        {
+            Compaction().Compact().Ignore();
+        }
+
+        return marker.NotBefore;
+    }
+
+    public async Task<bool> ForgetLogoutAll(LogoutAllMarker marker)
+    {
+        var markers = state.State.LogoutAlls;
+        if (markers.Count <= LogoutAllRule.MaxKept || markers[0] != marker)
+        {
+            return false;
+        }
+
+        markers.RemoveAt(0);
+        await CommitAsync();
+        return true;
     }
 
     public async Task<bool?> CreateMicrotenant(string microtenantId, string name)
@@ -142,6 +171,8 @@ internal sealed class TenantGrain(
         await CommitAsync();
         return true;
     }
+
+    private ILogoutAllCompactionGrain Compaction() => GrainFactory.GetGrain<ILogoutAllCompactionGrain>(TenantId);
 
     /// <summary>
     /// Stores the change, then waits until no silo can serve the state before it. A change whose

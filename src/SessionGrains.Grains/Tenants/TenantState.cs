@@ -25,8 +25,10 @@ public sealed class TenantState
     [Id(6)] public int SessionTableShards { get; set; } = 1;
 
     /// <summary>
-    /// Every logout-all (tenant-wide or of one client), oldest first, the most recent
-    /// <see cref="LogoutAllRule.MaxKept"/>: a session ends at the first one after it was created.
+    /// Every logout-all (tenant-wide or of one client), oldest first: a session ends at the first
+    /// one written after the tenant version it was signed in under. The most recent
+    /// <see cref="LogoutAllRule.MaxKept"/>, plus older ones until the sessions they cover have stored
+    /// their ends (<see cref="ILogoutAllCompactionGrain"/>); never more than <see cref="LogoutAllRule.MaxHeld"/>.
     /// </summary>
     [Id(10)] public List<LogoutAllMarker> LogoutAlls { get; set; } = [];
 

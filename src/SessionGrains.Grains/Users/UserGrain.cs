@@ -71,9 +71,13 @@ internal sealed class UserGrain(
         var sessionId = Secrets.RandomToken(16);
         _sessions.Add(new UserSessionEntry(
             sessionId, now, policy.AbsoluteLifetimeSeconds > 0 ? now.AddSeconds(policy.AbsoluteLifetimeSeconds) : null, scope));
+
+        // The tenant version as of now, not as of the start: evictions may have awaited meanwhile,
+        // and a logout-all that returned since must not cover this session.
+        var version = (await tenants.GetAsync(Key.TenantId)).Version;
         var tokens = await Session(sessionId).Open(new SessionOpening(
             signIn, policy.IdleTimeoutSeconds, policy.AbsoluteLifetimeSeconds, policy.RefreshReuseGraceSeconds,
-            now, GrainKeys.ShardOf(Key.UserId, tenant.SessionTableShards)));
+            now, GrainKeys.ShardOf(Key.UserId, tenant.SessionTableShards), version));
         return new SignInResult(tokens, null);
     }
 

@@ -41,6 +41,7 @@ internal static class SessionColumns
         new("EndedAt", r => Milliseconds(r.Row.EndedAt), true),
         new("EndReason", r => (int?)r.Row.EndReason, true),
         new("Version", r => r.Row.Version, true),
+        new("TenantVersion", r => r.Row.TenantVersion, false),
     ];
 
     /// <summary>Every column of the table: the key and the shard, the row, and the grain's full state.</summary>
@@ -67,7 +68,8 @@ internal static class SessionColumns
         return new SessionRow(
             r.GetString(0), r.GetString(1), Text(2), Text(3), (SessionKind)r.GetInt32(4), Text(5), r.GetString(6), Text(7),
             Text(8), r.GetString(9), Text(10), Text(11), (SessionStatus)r.GetInt32(12), Time(13), Time(14), TimeOrNull(15),
-            r.GetInt32(16), TimeOrNull(17), r.IsDBNull(18) ? null : (EndReason)r.GetInt32(18), r.GetInt64(19));
+            r.GetInt32(16), TimeOrNull(17), r.IsDBNull(18) ? null : (EndReason)r.GetInt32(18), r.GetInt64(19),
+            r.GetInt64(20));
     }
 
     /// <summary>A comma-separated list of column names.</summary>

@@ -35,13 +35,16 @@ public sealed class SqliteStorage : StorageProvider
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
-            catch (SqliteException ex) when (ex.Message.Contains("duplicate column name", StringComparison.Ordinal))
+            catch (SqliteException ex) when (IsColumnAlreadyAdded(ex))
             {
-                // SQLite has no ADD COLUMN IF NOT EXISTS: a script that adds one column (and holds
-                // nothing else) was applied at an earlier start.
+                // SQLite has no ADD COLUMN IF NOT EXISTS: a script that adds a column is that one
+                // statement alone, and finding the column there means it was applied before.
             }
         }
     }
+
+    private static bool IsColumnAlreadyAdded(SqliteException ex) =>
+        ex.SqliteErrorCode == 1 && ex.Message.Contains("duplicate column name", StringComparison.Ordinal);
 
     /// <inheritdoc/>
     public override SessionTable.SessionRowStore CreateSessionRowStore(string connectionString, ILoggerFactory loggers) =>

@@ -57,4 +57,48 @@ public sealed class LogoutAllHistoryGrainTests(GrainClusterFixture fixture)
         Assert.Equal(EndReason.TenantLogoutAll, row.EndReason);
         Assert.Equal(InactiveReason.Terminated, (await _tenant.ValidateAsync(tokens)).Reason);
     }
+
+    [Fact]
+    public async Task A_logout_all_stays_in_force_however_many_later_logout_alls_follow_it()
+    {
+        await _tenant.CreateAsync();
+        var tokens = await _tenant.SignInAsync("ada", "portal");
+        fixture.Time.Advance(TimeSpan.FromSeconds(10));
+        var first = (await _tenant.Tenant.LogoutAll(null))!.Value;
+
+        // Seen through the table only: touching the session would store its end, and the point
+        // is a session that nothing visits after the logout-all.
+        var ended = await RowAsync(tokens.SessionId);
+        Assert.Equal((SessionStatus.Terminated, first, EndReason.TenantLogoutAll), (ended.Status, ended.EndedAt, ended.EndReason));
+
+        for (var i = 0; i < LogoutAllRule.MaxKept; i++)
+        {
+            fixture.Time.Advance(TimeSpan.FromSeconds(1));
+            Assert.NotNull(await _tenant.Tenant.LogoutAll("mobile"));
+        }
+
+        await AssertEndedByTheFirstAsync();
+
+        // The tenant's markers come back to what it keeps, and the session's end with them.
+        await Poll.UntilAsync(
+            async _ => (await _tenant.Tenant.GetSnapshot()).LogoutAlls.Count <= LogoutAllRule.MaxKept,
+            TimeSpan.FromSeconds(30), () => "the tenant kept more logout-alls than it may", CancellationToken.None);
+        await AssertEndedByTheFirstAsync();
+
+        var validation = await _tenant.ValidateAsync(tokens);
+        Assert.False(validation.Active);
+        Assert.Equal(InactiveReason.Terminated, validation.Reason);
+        var details = (await _tenant.Session(tokens.SessionId).GetDetails())!.Row;
+        Assert.Equal((SessionStatus.Terminated, first, EndReason.TenantLogoutAll), (details.Status, details.EndedAt, details.EndReason));
+        await AssertEndedByTheFirstAsync();
+
+        async Task AssertEndedByTheFirstAsync()
+        {
+            var row = await RowAsync(tokens.SessionId);
+            Assert.Equal((SessionStatus.Terminated, first, EndReason.TenantLogoutAll), (row.Status, row.EndedAt, row.EndReason));
+            var stats = await Table.StatsAsync(_tenant.TenantId, null);
+            Assert.Equal((1L, 0L), (stats.Total, stats.Active));
+            Assert.Equal(10, stats.TotalDurationSeconds);
+        }
+    }
 }

@@ -31,17 +31,25 @@ public sealed class GrainCluster : IAsyncDisposable
 
     public TestDatabase Database { get; }
 
-    /// <summary>Starts the cluster; <paramref name="configure"/> adds to it (faults, settings) after the silo's own configuration.</summary>
+    /// <summary>
+    /// Starts the cluster; <paramref name="configure"/> adds to it (faults, settings) after the
+    /// silo's own configuration. With <paramref name="skews"/>, silo i's session clock is the shared
+    /// one shifted by skews[i] (<see cref="SkewedTimeProvider"/>): silos whose wall clocks disagree.
+    /// </summary>
     public static async Task<GrainCluster> StartAsync(
-        TestDatabase database, CancellationToken cancellationToken, Action<InProcessTestClusterBuilder>? configure = null)
+        TestDatabase database, CancellationToken cancellationToken, Action<InProcessTestClusterBuilder>? configure = null,
+        IReadOnlyList<TimeSpan>? skews = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        var silos = 0;
         var storage = database.CreateProvider();
         await storage.ApplySchemaAsync(database.ConnectionString, cancellationToken);
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, time);
+            var index = Interlocked.Increment(ref silos) - 1;
+            silo.Services.AddKeyedSingleton<TimeProvider>(
+                Clock.Key, skews is null ? time : new SkewedTimeProvider(time, skews[index % skews.Count]));
 
             // Random placement, so grains really spread over both silos: Orleans' default prefers
             // the caller's silo, and tests of "any silo" must not depend on where that lands.

@@ -17,11 +17,13 @@ public abstract class SessionRowStoreTests(ITestDatabases databases) : IAsyncLif
 {
     private readonly string _tenant = TestData.Id("rows");
 
+    private TestDatabase _database = null!;
+
     protected SessionRowStore Store { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var database = await databases.CreateAsync(CancellationToken.None);
+        var database = _database = await databases.CreateAsync(CancellationToken.None);
         var storage = database.CreateProvider();
         await storage.ApplySchemaAsync(database.ConnectionString, CancellationToken.None);
         Store = storage.CreateSessionRowStore(database.ConnectionString, NullLoggerFactory.Instance);
@@ -38,6 +40,27 @@ public abstract class SessionRowStoreTests(ITestDatabases databases) : IAsyncLif
             status == SessionStatus.Active ? null : DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_200_000),
             status == SessionStatus.Active ? null : EndReason.UserLogout, version),
         [1, 2, 3, (byte)version]);
+
+    [Fact]
+    public async Task The_tenant_version_reads_back_and_a_row_stored_before_the_column_existed_reads_as_0()
+    {
+        var old = Row("old", 1);
+        await Store.WriteAsync(old with { Row = old.Row with { TenantVersion = 7 } }, null, CancellationToken.None);
+        // The table as a database from before the column has it; applying the schema (every start) adds it back.
+        await _database.ExecuteAsync("ALTER TABLE Sessions DROP COLUMN TenantVersion", CancellationToken.None);
+        await _database.CreateProvider().ApplySchemaAsync(_database.ConnectionString, CancellationToken.None);
+        var current = Row("new", 1);
+        await Store.WriteAsync(current with { Row = current.Row with { TenantVersion = 9 } }, null, CancellationToken.None);
+
+        var rows = new Dictionary<string, SessionRow>();
+        await foreach (var row in Store.ReadShardAsync(_tenant, 0, CancellationToken.None))
+        {
+            rows.Add(row.SessionId, row);
+        }
+
+        Assert.Equal(old.Row with { TenantVersion = 0 }, rows["old"]);
+        Assert.Equal(current.Row with { TenantVersion = 9 }, rows["new"]);
+    }
 
     [Fact]
     public async Task A_written_row_reads_back_with_its_version()
