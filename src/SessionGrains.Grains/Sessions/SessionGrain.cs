@@ -173,7 +173,16 @@ internal sealed partial class SessionGrain(
             return true;
         }
 
-        await EndAsync(ending.Reason, ending.Status, ending.At);
+        try
+        {
+            await EndAsync(ending.Reason, ending.Status, ending.At);
+        }
+        catch (ChangeNotStoredException)
+        {
+            // The deadline has passed whatever storage holds: the session is over for this call,
+            // and the next activation finds the deadline passed again and stores the end then.
+        }
+
         return false;
     }
 
@@ -193,17 +202,8 @@ internal sealed partial class SessionGrain(
     /// </summary>
     private async Task WriteAsync()
     {
-        try
-        {
-            await state.WriteStateAsync();
-            _activityDirty = false;
-        }
-        catch
-        {
-            // Memory may be ahead of storage now: drop this activation so the next call reads storage.
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrForgetAsync(this);
+        _activityDirty = false;
 
         var summary = Row();
         var shard = GrainFactory.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(Key.TenantId, S.Shard));

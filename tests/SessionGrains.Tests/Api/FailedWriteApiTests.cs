@@ -15,7 +15,7 @@ public sealed class FailedWriteApiTests(SqliteDatabases databases) : IClassFixtu
     private const string Tenant = "/api/v1/tenants/acme";
 
     [Fact]
-    public async Task Policy_logout_all_and_denylist_whose_writes_fail_answer_503_and_change_nothing()
+    public async Task Policy_logout_all_denylist_sign_in_and_terminate_whose_writes_fail_answer_503_and_change_nothing()
     {
         var database = await databases.CreateAsync(CancellationToken.None);
         await using var silo = await TestSilo.StartAsync(SiloSettings.Fresh(database), configure: services => services.AddFaults());
@@ -30,8 +30,15 @@ public sealed class FailedWriteApiTests(SqliteDatabases databases) : IClassFixtu
         AssertUnavailable(await api.PostAsync($"{Tenant}/logout-all", key, new { }));
         faults.FailWritesOf = "user";
         AssertUnavailable(await api.PutAsync($"{Tenant}/users/u-1/denylist", key, new { reason = "test" }));
+        var service = (await api.CreateKeyAsync("acme", "service")).Key;
+        var signedIn = await api.SignInAsync("acme", service, "u-2");
+        faults.FailWritesOf = "session";
+        AssertUnavailable(await api.PostAsync($"{Tenant}/sessions", service, new { userId = "u-3", clientId = "portal", ipAddress = "10.0.0.1" }));
+        AssertUnavailable(await api.DeleteAsync($"{Tenant}/sessions/{signedIn.Str("sessionId")}", key));
         faults.FailWritesOf = null;
 
+        Assert.Equal("active", (await api.GetAsync($"{Tenant}/sessions/{signedIn.Str("sessionId")}", key)).Expect(HttpStatusCode.OK).Json.Str("status"));
+        Assert.Equal(1, (await api.GetAsync($"{Tenant}/sessions?status=all", key)).Expect(HttpStatusCode.OK).Json["total"]!.GetValue<int>());
         var tenant = (await api.GetAsync(Tenant, key)).Expect(HttpStatusCode.OK).Json;
         Assert.Equal(0, tenant["policy"]!["maxSessionsPerUser"]!.GetValue<int>());
         (await api.DeleteAsync($"{Tenant}/users/u-1/denylist", key)).ExpectProblem(HttpStatusCode.NotFound, "user_not_denylisted");

@@ -16,7 +16,8 @@ public static class FaultsSiloBuilderExtensions
 
     /// <summary>
     /// Registers the silo's <see cref="SiloFaults"/>, the call filter and, around the grain storage
-    /// registered so far under <see cref="StorageNames.Default"/>, the failing-writes wrapper.
+    /// registered so far under <see cref="StorageNames.Default"/> and
+    /// <see cref="StorageNames.SessionTable"/> (sessions), the failing-writes wrapper.
     /// Call after the storage is added.
     /// </summary>
     public static IServiceCollection AddFaults(this IServiceCollection services)
@@ -26,11 +27,15 @@ public static class FaultsSiloBuilderExtensions
         services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<FaultFilter>());
         services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<FaultFilter>());
 
-        var storage = services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, StorageNames.Default));
-        var create = storage.KeyedImplementationFactory
-            ?? throw new InvalidOperationException("The default grain storage is expected to be registered by a factory.");
-        services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (sp, key) =>
-            new FaultyGrainStorage((IGrainStorage)create(sp, key), sp.GetRequiredService<SiloFaults>()));
+        foreach (var name in new[] { StorageNames.Default, StorageNames.SessionTable })
+        {
+            var storage = services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, name));
+            var create = storage.KeyedImplementationFactory
+                ?? throw new InvalidOperationException($"The grain storage {name} is expected to be registered by a factory.");
+            services.AddKeyedSingleton<IGrainStorage>(name, (sp, key) =>
+                new FaultyGrainStorage((IGrainStorage)create(sp, key), sp.GetRequiredService<SiloFaults>()));
+        }
+
         return services;
     }
 }

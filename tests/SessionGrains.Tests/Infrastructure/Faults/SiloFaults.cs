@@ -19,7 +19,7 @@ public sealed class SiloFaults
     /// <summary>This silo's calls for a tenant snapshot fail as a lost request does, with a timeout.</summary>
     public bool CutOffFromTenants { get; set; }
 
-    /// <summary>Writes of this grain state name (e.g. "tenant", "user", "denylist") fail.</summary>
+    /// <summary>Writes of this grain state name (e.g. "tenant", "user", "denylist", "session") fail.</summary>
     public string? FailWritesOf { get; set; }
 
     /// <summary>Completes once a push to this silo has been dropped.</summary>
