@@ -19,6 +19,13 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>What silos cache: policy and key hashes, with a version that only grows.</summary>
     Task<TenantSnapshot> GetSnapshot();
 
+    /// <summary>
+    /// <see cref="GetSnapshot"/> for the tenant cache of <paramref name="holder"/>, which serves it
+    /// for one lease: the tenant grain remembers the silo for that long and pushes its changes
+    /// there too, even before its own silo's view of the cluster lists a silo that just joined.
+    /// </summary>
+    Task<TenantSnapshot> Lease(SiloAddress holder);
+
     /// <summary>Replaces the policy; null when the tenant does not exist.</summary>
     Task<TenantPolicy?> SetPolicy(TenantPolicy policy);
 

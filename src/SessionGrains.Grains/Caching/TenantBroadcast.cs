@@ -34,12 +34,29 @@ public sealed partial class TenantBroadcast(
     /// <summary>When this silo first saw each silo declared dead (a timestamp of the session clock).</summary>
     private readonly ConcurrentDictionary<SiloAddress, long> _seenDead = new();
 
-    /// <summary>Sends the snapshot to every member that is not dead and waits as described above.</summary>
-    public async Task PublishAsync(TenantSnapshot snapshot)
+    /// <summary>A tenant grain's record of the silos it lent its snapshot to, for one lease.</summary>
+    public LeaseHolders NewLeaseHolders() => new(time, _wait);
+
+    /// <summary>
+    /// Sends the snapshot to every member that is not dead, and to every silo in
+    /// <paramref name="holders"/> this silo's membership view does not list yet, and waits as
+    /// described above.
+    /// </summary>
+    public async Task PublishAsync(TenantSnapshot snapshot, IReadOnlyCollection<SiloAddress> holders)
     {
         var start = time.GetTimestamp();
         var waits = new List<Task>();
-        foreach (var member in membership.CurrentSnapshot.Members.Values)
+        var members = membership.CurrentSnapshot.Members;
+        foreach (var holder in holders)
+        {
+            if (!members.ContainsKey(holder))
+            {
+                // Joined, and fetched from this grain, before this silo heard of it.
+                waits.Add(PushAsync(holder, snapshot, start));
+            }
+        }
+
+        foreach (var member in members.Values)
         {
             if (member.Status == SiloStatus.Dead)
             {

@@ -21,7 +21,10 @@ namespace SessionGrains.Grains.Caching;
 /// this silo's lease (see <see cref="TenantBroadcast"/>); the entry keeps its fetch's lease.
 /// </remarks>
 public sealed class TenantCache(
-    IGrainFactory grains, IOptions<TenantCacheOptions> options, [FromKeyedServices(Clock.Key)] TimeProvider time)
+    IGrainFactory grains,
+    ILocalSiloDetails silo,
+    IOptions<TenantCacheOptions> options,
+    [FromKeyedServices(Clock.Key)] TimeProvider time)
 {
     /// <summary>The most tenants found missing this cache remembers.</summary>
     public const int MissingCapacity = 1024;
@@ -73,7 +76,7 @@ public sealed class TenantCache(
             return ApplyMissing(TenantSnapshot.Missing(tenantId));
         }
 
-        var snapshot = await grains.GetGrain<ITenantGrain>(tenantId).GetSnapshot();
+        var snapshot = await grains.GetGrain<ITenantGrain>(tenantId).Lease(silo.SiloAddress);
         return snapshot.Exists ? Fetched(snapshot, sentAt) : ApplyMissing(snapshot);
     }
 

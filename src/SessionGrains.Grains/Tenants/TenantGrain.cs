@@ -10,6 +10,9 @@ internal sealed class TenantGrain(
     TenantBroadcast broadcast,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ITenantGrain, IIncomingGrainCallFilter
 {
+    /// <summary>The silos this activation lent the snapshot to whose lease may still run.</summary>
+    private readonly LeaseHolders _holders = broadcast.NewLeaseHolders();
+
     private string TenantId => this.GetPrimaryKeyString();
 
     /// <summary>
@@ -52,6 +55,12 @@ internal sealed class TenantGrain(
     public Task<TenantInfo?> Get() => Task.FromResult(state.State.Created ? Info() : null);
 
     public Task<TenantSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
+
+    public Task<TenantSnapshot> Lease(SiloAddress holder)
+    {
+        _holders.Leased(holder);
+        return Task.FromResult(Snapshot());
+    }
 
     public async Task<TenantPolicy?> SetPolicy(TenantPolicy policy)
     {
@@ -182,7 +191,7 @@ internal sealed class TenantGrain(
     {
         state.State.Version++;
         await state.WriteOrForgetAsync(this);
-        await broadcast.PublishAsync(Snapshot());
+        await broadcast.PublishAsync(Snapshot(), _holders.Current());
     }
 
     private TenantInfo Info() => new(TenantId, state.State.Name, state.State.CreatedAt, state.State.Policy, state.State.SessionTableShards);

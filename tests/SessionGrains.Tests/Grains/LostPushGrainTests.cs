@@ -10,7 +10,8 @@ namespace SessionGrains.Tests.Grains;
 /// <summary>
 /// Invariant 5: a tenant change returns only once every silo that could serve the old state has
 /// acknowledged it or can no longer serve it. Here a push is really lost (the receiving silo's
-/// filter swallows it: no apply, no acknowledgement), and a silo is cut off from the tenant grain.
+/// filter swallows it: no apply, no acknowledgement), a silo is cut off from the tenant grain, and a
+/// silo the tenant grain's silo has not heard of yet holds the tenant.
 /// The lease runs on the session clock, which every silo of the cluster shares (FakeTimeProvider),
 /// so it is moved in steps; each test has a cluster of its own, as a lost push blocks its receiver.
 /// </summary>
@@ -161,6 +162,37 @@ public sealed class LostPushGrainTests : IAsyncLifetime
         var (second, secondMoved) = await StepUntilDoneAsync(cluster, tenant.SetPolicy(TenantPolicy.Default with { MaxSessionsPerUser = 3 }));
         Assert.NotNull(second);
         Assert.Equal(TimeSpan.Zero, secondMoved);
+    }
+
+    /// <summary>
+    /// A silo that has just joined can fetch a tenant before the tenant grain's silo hears of it:
+    /// the grain pushes its changes to every silo it lent the snapshot to, not only to the members
+    /// its silo sees. Here each silo's broadcasts do not see the other, so whichever silo holds the
+    /// tenant grain, the other is the one just joined.
+    /// </summary>
+    [Fact]
+    public async Task A_silo_the_tenant_grains_silo_has_not_heard_of_yet_gets_the_change_before_it_returns()
+    {
+        var cluster = await StartAsync(lease: null);
+        var silos = cluster.Cluster.Silos.Select(s => s.SiloAddress).ToArray();
+        Faults(silos[0]).NotYetSeen = new HashSet<SiloAddress> { silos[1] };
+        Faults(silos[1]).NotYetSeen = new HashSet<SiloAddress> { silos[0] };
+        var tenant = cluster.Grains.GetGrain<ITenantGrain>(_tenantId);
+        await tenant.Create("Acme", 2);
+        var key = (await tenant.CreateApiKey("idp", ApiKeyRole.Service, null))!;
+        foreach (var silo in silos)
+        {
+            Assert.True((await Cache(silo).GetAsync(_tenantId)).Keys.ContainsKey(key.Info.KeyId));
+        }
+
+        // No session time passes: every lease still runs, so only a push can change what they serve.
+        Assert.True(await tenant.DeleteApiKey(key.Info.KeyId).WaitAsync(TimeSpan.FromSeconds(30)));
+        foreach (var silo in silos)
+        {
+            Assert.False(
+                (await Cache(silo).GetAsync(_tenantId)).Keys.ContainsKey(key.Info.KeyId),
+                $"Silo {silo} still serves the deleted key.");
+        }
     }
 
     /// <summary>Moves session time in small steps until <paramref name="call"/> returns; how far it moved.</summary>

@@ -13,7 +13,7 @@ internal sealed class FaultFilter(SiloFaults faults) : IIncomingGrainCallFilter,
 
     public Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (context.InterfaceMethod?.DeclaringType == typeof(ITenantGrain) && context.InterfaceMethod.Name == nameof(ITenantGrain.GetSnapshot))
+        if (context.InterfaceMethod?.DeclaringType == typeof(ITenantGrain) && context.InterfaceMethod.Name == nameof(ITenantGrain.Lease))
         {
             faults.CountFetch();
             if (faults.CutOffFromTenants)

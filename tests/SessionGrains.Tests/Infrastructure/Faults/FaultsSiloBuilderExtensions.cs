@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using SessionGrains.Grains;
+using SessionGrains.Grains.Caching;
 
 namespace SessionGrains.Tests.Infrastructure.Faults;
 
@@ -15,7 +16,8 @@ public static class FaultsSiloBuilderExtensions
     }
 
     /// <summary>
-    /// Registers the silo's <see cref="SiloFaults"/>, the call filter and, around the grain storage
+    /// Registers the silo's <see cref="SiloFaults"/>, the call filter, the tenant broadcasts' lagging
+    /// membership view (<see cref="LaggingMembership"/>) and, around the grain storage
     /// registered so far under <see cref="StorageNames.Default"/> and
     /// <see cref="StorageNames.SessionTable"/> (sessions), the failing-writes wrapper.
     /// Call after the storage is added.
@@ -26,6 +28,10 @@ public static class FaultsSiloBuilderExtensions
         services.AddSingleton<FaultFilter>();
         services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<FaultFilter>());
         services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<FaultFilter>());
+
+        // Only the tenant broadcasts see the lagging view; the runtime keeps its own.
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TenantBroadcast>(
+            sp, new LaggingMembership(sp.GetRequiredService<IClusterMembershipService>(), sp.GetRequiredService<SiloFaults>())));
 
         foreach (var name in new[] { StorageNames.Default, StorageNames.SessionTable })
         {

@@ -2,8 +2,10 @@ namespace SessionGrains.Tests.Infrastructure.Faults;
 
 /// <summary>
 /// The faults a test turns on in one silo of a <see cref="GrainCluster"/> (one instance per silo):
-/// tenant pushes that never reach it, a silo cut off from tenant grains, grain writes that fail.
-/// Nothing in the product reads this; only <see cref="FaultFilter"/> and <see cref="FaultyGrainStorage"/> do.
+/// tenant pushes that never reach it, a silo cut off from tenant grains, grain writes that fail,
+/// silos its membership view does not list yet.
+/// Nothing in the product reads this; only <see cref="FaultFilter"/>, <see cref="FaultyGrainStorage"/>
+/// and <see cref="LaggingMembership"/> do.
 /// </summary>
 public sealed class SiloFaults
 {
@@ -21,6 +23,12 @@ public sealed class SiloFaults
 
     /// <summary>Writes of this grain state name (e.g. "tenant", "user", "denylist", "session") fail.</summary>
     public string? FailWritesOf { get; set; }
+
+    /// <summary>
+    /// Silos this silo's tenant broadcasts do not find in the cluster's membership, as when they
+    /// joined a moment ago and the news has not reached this silo yet.
+    /// </summary>
+    public IReadOnlySet<SiloAddress> NotYetSeen { get; set; } = new HashSet<SiloAddress>();
 
     /// <summary>Completes once a push to this silo has been dropped.</summary>
     public Task PushDropped => _pushDropped.Task;
