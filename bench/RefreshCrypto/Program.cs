@@ -36,6 +36,17 @@ Measure("grain: refresh (unseal, sign next, seal, access token)", () =>
     current = next;
 });
 
+Measure("grain: warm refresh (key held: open box, sign next, seal, access token)", () =>
+{
+    var proof = current.Proof();
+    _ = RefreshSigningKey.Unseal(sealedKey, proof.UnlockKey, publicKey, tenant, session, key)!;
+    var next = RefreshToken.New(tenant, session, ++generation, key);
+    _ = next.Hash();
+    sealedKey = key.Seal(next.UnlockKey(), tenant, session);
+    _ = BearerSecret.New(SecretKind.AccessToken, tenant, session).Hash();
+    current = next;
+});
+
 Measure("grain: first refresh (new key, sign, seal)", () =>
 {
     using var created = RefreshSigningKey.Create();

@@ -90,8 +90,14 @@ public sealed class RefreshSigningKey : IDisposable
         }
     }
 
-    /// <summary>The key sealed in <paramref name="box"/>, or null when <paramref name="unlockKey"/> does not open it.</summary>
-    public static RefreshSigningKey? Unseal(byte[] box, byte[] unlockKey, byte[] publicKey, string tenantId, string sessionId)
+    /// <summary>
+    /// The key sealed in <paramref name="box"/>, or null when <paramref name="unlockKey"/> does not
+    /// open it. With <paramref name="unsealed"/> (the same key, unsealed before), the box is still
+    /// opened, so only the secret rotates, but that key is returned rather than imported again:
+    /// the import is most of the cost.
+    /// </summary>
+    public static RefreshSigningKey? Unseal(
+        byte[] box, byte[] unlockKey, byte[] publicKey, string tenantId, string sessionId, RefreshSigningKey? unsealed = null)
     {
         if (box.Length != SealedLength || unlockKey.Length != CoordinateLength || publicKey.Length != PublicKeyLength)
         {
@@ -105,7 +111,7 @@ public sealed class RefreshSigningKey : IDisposable
             aes.Decrypt(
                 box.AsSpan(0, NonceLength), box.AsSpan(NonceLength, CoordinateLength),
                 box.AsSpan(NonceLength + CoordinateLength), d, Aad(tenantId, sessionId));
-            return new RefreshSigningKey(ECDsa.Create(Parameters(publicKey, d)));
+            return unsealed ?? new RefreshSigningKey(ECDsa.Create(Parameters(publicKey, d)));
         }
         catch (CryptographicException)
         {

@@ -36,6 +36,9 @@ internal sealed partial class SessionGrain
         Reused,
     }
 
+    /// <summary>The session's signing key once a refresh token unlocked it in this activation.</summary>
+    private RefreshSigningKey? _signingKey;
+
     public async Task<RefreshResult> Refresh(RefreshProof proof, string? microtenantId = null)
     {
         if (!S.Opened || !InScope(microtenantId) || !await IsActiveAsync())
@@ -58,16 +61,19 @@ internal sealed partial class SessionGrain
         }
 
         // Only the token's secret unlocks the signing key: a hash alone (all that storage holds) does
-        // not rotate. A session still on its unsigned sign-in token gets its key now.
+        // not rotate. A session still on its unsigned sign-in token gets its key now. Once unsealed,
+        // the key stays in this activation's memory, never stored: a session that refreshes again
+        // before it deactivates still opens the box, but skips importing the key.
         var (tenantId, sessionId) = Key;
-        using var key = sealedKey.Length > 0
-            ? RefreshSigningKey.Unseal(sealedKey, proof.UnlockKey, S.RefreshPublicKey, tenantId, sessionId)
+        var key = sealedKey.Length > 0
+            ? RefreshSigningKey.Unseal(sealedKey, proof.UnlockKey, S.RefreshPublicKey, tenantId, sessionId, _signingKey)
             : RefreshSigningKey.Create();
         if (key is null)
         {
             return new RefreshResult(null, RefreshError.InvalidRefreshToken);
         }
 
+        _signingKey = key;
         RememberRotated(now, proof, key);
         if (S.RefreshPublicKey.Length == 0)
         {

@@ -141,6 +141,8 @@ internal sealed partial class SessionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _signingKey?.Dispose();
+        _signingKey = null;
         CancelActivityFlush();
         if (_activityDirty && S.Opened && S.Status == SessionStatus.Active)
         {
