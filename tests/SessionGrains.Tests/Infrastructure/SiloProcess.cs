@@ -1,14 +1,19 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace SessionGrains.Tests.Infrastructure;
 
 /// <summary>
 /// The silo as its own operating-system process (the built SessionGrains.Silo.dll run by the
-/// dotnet host), so a test can kill it the way a crash would: no shutdown code runs.
+/// dotnet host), so a test can kill it the way a crash would (no shutdown code runs), or pause it
+/// the way an overloaded host or a long GC stall would.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -86,6 +91,23 @@ public sealed class SiloProcess : IAsyncDisposable
         await _process.WaitForExitAsync(cancellationToken);
     }
 
+    /// <summary>SIGSTOP: the process stops answering anything, and keeps everything it holds.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>SIGCONT after <see cref="Pause"/>: it goes on where it stopped; its monotonic clock did not.</summary>
+    public void Resume() => Signal(SigCont);
+
+    private void Signal(int signal)
+    {
+        if (Kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed with errno {Marshal.GetLastWin32Error()}.");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     private void Append(string? line)
     {
         if (line is null)
@@ -103,6 +125,8 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
+            // A paused process takes SIGKILL too, but resume it first so nothing is left stopped.
+            Kill(_process.Id, SigCont);
             await KillAsync();
         }
 

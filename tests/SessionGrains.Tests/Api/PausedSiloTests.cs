@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Net;
+using SessionGrains.Tests.Infrastructure;
+
+namespace SessionGrains.Tests.Api;
+
+/// <summary>
+/// Invariant 5 with real processes: two silos of one cluster on PostgreSQL, one of them stopped
+/// with SIGSTOP while it holds a tenant's keys. A key deletion made through the other cannot
+/// reach it; the deletion returns only once the stopped silo's lease has run out, and the silo,
+/// resumed, refuses the key at once: its lease ran out by its own monotonic clock while it was
+/// stopped, so it asks again before it answers.
+/// </summary>
+[Trait("Category", "Cluster")]
+[Collection(PostgresCollection.Name)]
+public sealed class PausedSiloTests(PostgresDatabases databases)
+{
+    private const string Tenant = "acme";
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
+
+    [Fact]
+    public async Task A_key_deleted_while_a_silo_is_stopped_is_refused_by_it_once_it_resumes()
+    {
+        var database = await databases.CreateAsync(CancellationToken.None);
+        var settings = SiloSettings.Fresh(database) with
+        {
+            Configuration = [$"SessionGrains:TenantCache:LeaseSeconds={Lease.TotalSeconds}"],
+        };
+
+        // The tenant, its grain and its keys come first, on the silo that stays up: the grain
+        // that makes the change must not be the one stopped.
+        await using var staying = await SiloProcess.StartAsync(settings);
+        using var viaStaying = new ApiClient(settings.BaseAddress, SiloSettings.TestOperatorKey);
+        await viaStaying.CreateTenantAsync(Tenant);
+        var (keyId, key) = await viaStaying.CreateKeyAsync(Tenant, "service");
+
+        var pausedSettings = settings with { Ports = SiloPorts.Free() };
+        await using var paused = await SiloProcess.StartAsync(pausedSettings);
+        using var viaPaused = new ApiClient(pausedSettings.BaseAddress, SiloSettings.TestOperatorKey);
+        Assert.False((await viaPaused.ValidateAsync(Tenant, key, "sga.not-a-token"))["active"]!.GetValue<bool>());
+
+        paused.Pause();
+        var clock = Stopwatch.StartNew();
+        (await viaStaying.DeleteAsync($"/api/v1/tenants/{Tenant}/api-keys/{keyId}", viaStaying.OperatorKey))
+            .Expect(HttpStatusCode.NoContent);
+        var took = clock.Elapsed;
+        paused.Resume();
+
+        (await viaPaused.PostAsync($"/api/v1/tenants/{Tenant}/sessions/validate", key, new { token = "sga.not-a-token" }))
+            .ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+        (await viaStaying.PostAsync($"/api/v1/tenants/{Tenant}/sessions/validate", key, new { token = "sga.not-a-token" }))
+            .ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+
+        // It waited for the stopped silo's lease, and for no more than the lease and a margin.
+        Assert.InRange(took, Lease, Lease * 1.5 + TimeSpan.FromSeconds(5));
+    }
+}
