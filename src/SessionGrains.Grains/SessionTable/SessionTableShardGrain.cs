@@ -103,8 +103,13 @@ internal sealed partial class SessionTableShardGrain(
         return _index.Stats(microtenantId, asOf, tenant);
     }
 
-    public Task<IReadOnlyList<string>> StoredActiveCoveredBy(LogoutAllMarker marker) =>
-        Task.FromResult<IReadOnlyList<string>>(_index.StoredActiveCoveredBy(marker));
+    public async Task<IReadOnlyList<string>> StoredActiveCoveredBy(LogoutAllMarker marker)
+    {
+        // A marker is forgotten on this answer: a row stored but never told to this shard must be
+        // in it, so read what was stored since the last look first, as user logout does.
+        await CatchUpAsync(CancellationToken.None);
+        return _index.StoredActiveCoveredBy(marker);
+    }
 
     public async Task<int> Sweep()
     {

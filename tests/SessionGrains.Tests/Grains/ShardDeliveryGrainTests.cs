@@ -9,7 +9,8 @@ namespace SessionGrains.Tests.Grains;
 /// <summary>
 /// A session is stored, but its shard never hears of it (every Apply fails, the way a shard on a
 /// failing silo would): the session is still listed within seconds, and the user's logout and
-/// denylist still end it, even after the user grain forgot it and rebuilt its list from the shard.
+/// denylist still end it, even after the user grain forgot it and rebuilt its list from the shard,
+/// and the logout-all compaction is told of it.
 /// </summary>
 [Trait("Category", "Cluster")]
 [Collection(GrainClusterCollection.Name)]
@@ -60,6 +61,29 @@ public sealed class ShardDeliveryGrainTests(GrainClusterFixture fixture)
             Assert.Equal(1, ended);
             Assert.Equal(InactiveReason.Terminated, (await _tenant.ValidateAsync(tokens)).Reason);
             await UntilListedAsync("ada", tokens.SessionId, SessionStatus.Terminated);
+        }
+        finally
+        {
+            GrainCallProbe.RefuseShardUpdates(_tenant.TenantId, refuse: false);
+        }
+    }
+
+    /// <summary>
+    /// Logout-all compaction forgets a marker once every session the shards name as covered and
+    /// stored active has stored its end: a shard that was never told of a session must still name it.
+    /// </summary>
+    [Fact]
+    public async Task A_session_its_shard_was_never_told_of_is_named_to_the_logout_all_compaction()
+    {
+        try
+        {
+            var tokens = await SignInUnheardAsync("linus");
+            Assert.NotNull(await _tenant.Tenant.LogoutAll(null));
+            var marker = (await _tenant.Tenant.GetSnapshot()).LogoutAlls[^1];
+
+            var covered = await ShardOf("linus").StoredActiveCoveredBy(marker);
+
+            Assert.Contains(tokens.SessionId, covered);
         }
         finally
         {
