@@ -76,7 +76,10 @@ public sealed class TenantCache(
             return ApplyMissing(TenantSnapshot.Missing(tenantId));
         }
 
-        var snapshot = await grains.GetGrain<ITenantGrain>(tenantId).Lease(silo.SiloAddress);
+        // An answer that takes longer than a lease is out of date on arrival (its lease ran from the
+        // sending), so waiting longer only holds the request: a TimeoutException answers it 503.
+        // That happens when the runtime must look the tenant grain up on a silo that stopped answering.
+        var snapshot = await grains.GetGrain<ITenantGrain>(tenantId).Lease(silo.SiloAddress).WaitAsync(_lease, time);
         return snapshot.Exists ? Fetched(snapshot, sentAt) : ApplyMissing(snapshot);
     }
 

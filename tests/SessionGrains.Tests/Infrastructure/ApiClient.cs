@@ -8,9 +8,9 @@ using System.Text.Json.Nodes;
 namespace SessionGrains.Tests.Infrastructure;
 
 /// <summary>A thin HTTP client for the contract's routes, as an outside client would call them.</summary>
-public sealed class ApiClient(Uri baseAddress, string operatorKey) : IDisposable
+public sealed class ApiClient(Uri baseAddress, string operatorKey, TimeSpan? timeout = null) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
 
     public string OperatorKey { get; } = operatorKey;
 
