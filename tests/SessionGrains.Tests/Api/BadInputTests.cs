@@ -90,6 +90,11 @@ public sealed class BadInputTests(SiloFixture fixture) : IAsyncLifetime
         var response = await Api.SendAsync(HttpMethod.Post, Sessions, key: null, rawBody: $"{{\"userId\":\"{new string('a', 70_000)}\"}}");
 
         response.ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+
+        // The body was never read, so the server cannot take another request on this connection;
+        // it says so, or a client that reuses the connection finds it closed under its next request.
+        Assert.True(response.ClosesConnection, "The 401 to an unread body did not say Connection: close.");
+        (await Api.GetAsync("/api/v1/tenants", Api.OperatorKey)).Expect(HttpStatusCode.OK);
     }
 
     public static TheoryData<string, object> InvalidSignIns() => new()

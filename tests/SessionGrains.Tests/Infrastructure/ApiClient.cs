@@ -35,7 +35,10 @@ public sealed class ApiClient(Uri baseAddress, string operatorKey, TimeSpan? tim
 
         using var response = await _http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        return new Response(response.StatusCode, response.Content.Headers.ContentType?.MediaType, text);
+        return new Response(response.StatusCode, response.Content.Headers.ContentType?.MediaType, text)
+        {
+            ClosesConnection = response.Headers.ConnectionClose == true,
+        };
     }
 
     public Task<Response> GetAsync(string path, string? key, CancellationToken cancellationToken = default) =>
@@ -83,6 +86,9 @@ public sealed class ApiClient(Uri baseAddress, string operatorKey, TimeSpan? tim
 /// <summary>A response read to the end.</summary>
 public sealed record Response(HttpStatusCode Status, string? MediaType, string Body)
 {
+    /// <summary>The server said <c>Connection: close</c>: this connection takes no further request.</summary>
+    public bool ClosesConnection { get; init; }
+
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
 
     public Response Expect(HttpStatusCode status)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using SessionGrains.Silo.Api.Problems;
 
 namespace SessionGrains.Silo.Api.Auth;
@@ -23,6 +24,14 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
         {
             if (await authenticator.AuthenticateAsync(context) is not { } caller)
             {
+                if (CannotBeDrained(context))
+                {
+                    // The server reads a small unread body to the end and keeps the connection; one
+                    // over the limit (or of unknown length) ends the connection, and saying so keeps
+                    // a client from sending its next request into a connection being closed.
+                    context.Response.Headers.Connection = "close";
+                }
+
                 await ApiProblem.Unauthorized().ExecuteAsync(context);
                 return;
             }
@@ -32,6 +41,11 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
 
         await next(context);
     }
+
+    private static bool CannotBeDrained(HttpContext context) =>
+        context.Request.ContentLength is not { } length
+            ? context.Request.Headers.TransferEncoding.Count > 0
+            : length > (context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? long.MaxValue);
 }
 
 /// <summary>Adds <see cref="AuthenticationMiddleware"/> to the pipeline.</summary>
