@@ -6,11 +6,16 @@ using SessionGrains.Silo.Storage;
 
 namespace SessionGrains.Silo.Health;
 
-/// <summary>Ready when this silo is an active member of its cluster.</summary>
-internal sealed class ClusterMembershipCheck(IClusterMembershipService membership, ILocalSiloDetails silo) : IHealthCheck
+/// <summary>Ready when this silo is an active member of its cluster and is not stopping.</summary>
+internal sealed class ClusterMembershipCheck(IClusterMembershipService membership, ILocalSiloDetails silo, Draining draining) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (draining.Started)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("The silo is stopping."));
+        }
+
         var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
         return Task.FromResult(status == SiloStatus.Active
             ? HealthCheckResult.Healthy("The silo is active in the cluster.")

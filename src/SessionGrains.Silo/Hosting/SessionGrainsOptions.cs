@@ -50,4 +50,22 @@ public sealed class ClusterOptions
 
     /// <summary>The service id: the identity under which grain state is stored.</summary>
     public string ServiceId { get; set; } = "sessiongrains";
+
+    /// <summary>
+    /// The address other silos reach this one at. Empty: the <c>POD_IP</c> environment variable
+    /// (Kubernetes' downward API), else the host's first address.
+    /// </summary>
+    public string? AdvertisedIP { get; set; }
+
+    /// <summary>This silo's name in the membership table. Empty: <c>POD_NAME</c>, else the machine name.</summary>
+    public string? SiloName { get; set; }
+
+    /// <summary>
+    /// After a stop signal, how long the silo keeps serving while it reports not ready, so load
+    /// balancers stop sending before it drains its requests and leaves the cluster.
+    /// </summary>
+    public int ShutdownDelaySeconds { get; set; }
+
+    /// <summary>How long a stopping silo waits for in-flight requests and for leaving the cluster.</summary>
+    public int ShutdownTimeoutSeconds { get; set; } = 30;
 }

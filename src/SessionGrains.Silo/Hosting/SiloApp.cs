@@ -36,6 +36,11 @@ public static class SiloApp
 
         var options = builder.Configuration.GetSection(SessionGrainsOptions.Section).Get<SessionGrainsOptions>() ?? new();
         builder.Services.Configure<SessionGrainsOptions>(builder.Configuration.GetSection(SessionGrainsOptions.Section));
+        // Kubernetes' downward API gives the pod's address and name as these two variables.
+        options.Cluster.AdvertisedIP = NonEmpty(options.Cluster.AdvertisedIP) ?? NonEmpty(builder.Configuration["POD_IP"]);
+        options.Cluster.SiloName = NonEmpty(options.Cluster.SiloName) ?? NonEmpty(builder.Configuration["POD_NAME"]);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(
+            Math.Max(1, options.Cluster.ShutdownDelaySeconds + options.Cluster.ShutdownTimeoutSeconds)));
         var storage = StorageProvider.For(options.Storage.Provider);
         await storage.ApplySchemaAsync(options.Storage.ConnectionString, cancellationToken);
         builder.Services.AddSingleton(storage);
@@ -52,6 +57,8 @@ public static class SiloApp
         builder.Services.AddHealthChecks()
             .AddCheck<ClusterMembershipCheck>("cluster", tags: ["ready"])
             .AddCheck<StorageCheck>("storage", tags: ["ready"]);
+        builder.Services.AddSingleton<Draining>();
+        builder.Services.AddHostedService<GracefulShutdown>();
         builder.Services.AddSingleton<OperatorKey>();
         builder.Services.AddSingleton<CallerAuthenticator>();
 
@@ -72,6 +79,8 @@ public static class SiloApp
         app.MapApiV1();
         return app;
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>
     /// Loads silo-config/{profile}.json (profile from <c>SessionGrains:Profile</c>, default

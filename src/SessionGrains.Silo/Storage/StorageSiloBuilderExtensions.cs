@@ -1,3 +1,5 @@
+using System.Net;
+using Orleans.Configuration;
 using Orleans.Storage;
 using SessionGrains.Grains;
 using SessionGrains.Grains.SessionTable;
@@ -21,10 +23,25 @@ public static class StorageSiloBuilderExtensions
             o.ClusterId = cluster.ClusterId;
             o.ServiceId = cluster.ServiceId;
         });
+        if (!string.IsNullOrWhiteSpace(cluster.SiloName))
+        {
+            silo.Configure<SiloOptions>(o => o.SiloName = cluster.SiloName);
+        }
 
         if (provider.HostsClustering)
         {
-            silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+            if (IPAddress.TryParse(cluster.AdvertisedIP, out var advertised))
+            {
+                // Listen on every interface: in a pod the advertised IP is the pod's, but the
+                // process may also be reached on loopback by probes and sidecars.
+                silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            }
+            else
+            {
+                silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+            }
+
+            silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = provider.Invariant;
