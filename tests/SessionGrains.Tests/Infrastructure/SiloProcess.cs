@@ -11,6 +11,7 @@ namespace SessionGrains.Tests.Infrastructure;
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
+    private const int SigTerm = 15;
     private const int SigStop = 19;
     private const int SigCont = 18;
 
@@ -90,6 +91,31 @@ public sealed class SiloProcess : IAsyncDisposable
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// SIGTERM, as Kubernetes or systemd stops a process: the silo turns readiness off, drains
+    /// and leaves the cluster. Returns its exit code once it has exited, or throws after
+    /// <paramref name="limit"/>.
+    /// </summary>
+    public async Task<int> StopAsync(TimeSpan limit, CancellationToken cancellationToken = default)
+    {
+        Signal(SigTerm);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(limit);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The silo did not exit within {limit} of SIGTERM.\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>SIGSTOP: the process stops answering anything, and keeps everything it holds.</summary>
     public void Pause() => Signal(SigStop);

@@ -39,6 +39,8 @@ public sealed record SiloSettings(
             $"--SessionGrains:Cluster:SiloPort={Ports.Silo}",
             $"--SessionGrains:Cluster:GatewayPort={Ports.Gateway}",
             $"--SessionGrains:Cluster:ClusterId={ClusterId}",
+            // Silos of a test cluster reach each other on loopback only.
+            "--SessionGrains:Cluster:AdvertisedIP=127.0.0.1",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
         };
