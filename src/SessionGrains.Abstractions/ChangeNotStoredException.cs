@@ -22,4 +22,12 @@ public sealed class ChangeNotStoredException : OrleansException
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// Storage held a newer version than this activation had read: another activation of the grain
+    /// stored first, as happens while a stopping silo hands its grains over. The activation that
+    /// failed is dropped, so the same call sent again runs on the newer state.
+    /// </summary>
+    [Id(0)]
+    public bool Superseded { get; init; }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime.Placement;
 using Orleans.Runtime.Hosting;
 using SessionGrains.Grains.Caching;
+using SessionGrains.Grains.Resilience;
 using SessionGrains.Grains.SessionTable;
 using SessionGrains.Grains.Sessions;
 
@@ -13,7 +14,7 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// Adds the tenant cache, its broadcast, the session table (its grain storage over
     /// <see cref="ISessionRowStore"/>, which the host registers for its database), the silo-pinned
-    /// placement and the session clock (the system clock unless a test registered another under
+    /// placement, the resending of calls a leaving silo lost, and the session clock (the system clock unless a test registered another under
     /// <see cref="Clock.Key"/> first).
     /// </summary>
     public static ISiloBuilder AddSessionGrains(this ISiloBuilder silo)
@@ -31,6 +32,7 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton<TenantCache>();
         silo.Services.AddSingleton<TenantBroadcast>();
         silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        silo.AddOutgoingGrainCallFilter<RetryLostCalls>();
         return silo;
     }
 }

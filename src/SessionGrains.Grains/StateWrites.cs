@@ -1,3 +1,5 @@
+using Orleans.Storage;
+
 namespace SessionGrains.Grains;
 
 /// <summary>The one way grains store a change they have made in memory.</summary>
@@ -17,7 +19,10 @@ internal static class StateWrites
         catch (Exception ex)
         {
             grain.DeactivateOnIdle();
-            throw new ChangeNotStoredException($"The {grain.GetType().Name} state could not be stored; nothing changed.", ex);
+            throw new ChangeNotStoredException($"The {grain.GetType().Name} state could not be stored; nothing changed.", ex)
+            {
+                Superseded = ex is InconsistentStateException,
+            };
         }
     }
 }

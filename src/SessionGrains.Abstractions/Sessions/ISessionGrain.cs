@@ -9,7 +9,9 @@ public interface ISessionGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Opens the session and stores it durably before returning its tokens. Only the user grain
-    /// calls this, so that a user's sign-ins are ordered against its denylist.
+    /// calls this, so that a user's sign-ins are ordered against its denylist. Opening again with
+    /// the same sign-in, before any refresh, re-issues the tokens (a sign-in sent again after its
+    /// answer was lost); anything else on an opened session is refused.
     /// </summary>
     Task<SessionTokens> Open(SessionOpening opening);
 
@@ -24,6 +26,7 @@ public interface ISessionGrain : IGrainWithStringKey
     /// Rotates the tokens for a presented refresh token, detecting reuse of any token the session
     /// ever issued (outside the grace, it ends the session as stolen); scoped like <see cref="Validate"/>.
     /// </summary>
+    [AtMostOnce]
     Task<RefreshResult> Refresh(RefreshProof proof, string? microtenantId = null);
 
     /// <summary>

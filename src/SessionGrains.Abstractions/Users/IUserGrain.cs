@@ -11,8 +11,13 @@ namespace SessionGrains.Users;
 /// </summary>
 public interface IUserGrain : IGrainWithStringKey
 {
-    /// <summary>Opens a session under the tenant's current policy, enforcing denylist and session limit.</summary>
-    Task<SignInResult> SignIn(SignIn signIn);
+    /// <summary>
+    /// Opens session <paramref name="sessionId"/> under the tenant's current policy, enforcing
+    /// denylist and session limit. The caller picks the id (128 random bits)
+    /// so that a call whose answer was lost can be sent again: the same id and sign-in give the
+    /// one session new tokens (the lost answer's were never seen) instead of opening another.
+    /// </summary>
+    Task<SignInResult> SignIn(string sessionId, SignIn signIn);
 
     /// <summary>
     /// Ends every live session of the user with the given reason; returns how many ended. With

@@ -15,6 +15,9 @@ public static class Secrets
     /// <summary>A new 256-bit secret, base64url without padding.</summary>
     public static string NewSecret() => RandomToken(32);
 
+    /// <summary>A new session id: 128 random bits, base64url.</summary>
+    public static string NewSessionId() => RandomToken(16);
+
     /// <summary>A random identifier of <paramref name="bytes"/> bytes, base64url (valid as an <see cref="Identifier"/>).</summary>
     public static string RandomToken(int bytes)
     {

@@ -47,6 +47,15 @@ internal sealed partial class SessionGrain(
     {
         if (S.Opened)
         {
+            // The same sign-in again, and no refresh since: its first answer was lost on the way
+            // (a silo left mid-call), so nobody holds those tokens. New ones, same session.
+            if (S.SignIn == opening.SignIn && S.Status == SessionStatus.Active && S.LastRefreshAt is null)
+            {
+                var reissued = IssueTokens();
+                await WriteAsync();
+                return reissued;
+            }
+
             throw new InvalidOperationException("A session is opened once.");
         }
 

@@ -31,7 +31,7 @@ internal sealed class UserGrain(
     /// </summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken) => ReconcileWithShardAsync(catchUp: false);
 
-    public async Task<SignInResult> SignIn(SignIn signIn)
+    public async Task<SignInResult> SignIn(string sessionId, SignIn signIn)
     {
         if (state.State.Denylisted)
         {
@@ -46,7 +46,8 @@ internal sealed class UserGrain(
         // The limit counts the sessions of the sign-in's own scope (its microtenant, or the tenant
         // level): no sign-in counts, blocks or evicts a session of another microtenant.
         var scope = signIn.MicrotenantId;
-        if (policy.MaxSessionsPerUser > 0 && InScope(scope).Count() >= policy.MaxSessionsPerUser)
+        var again = _sessions.Any(s => s.SessionId == sessionId);
+        if (!again && policy.MaxSessionsPerUser > 0 && InScope(scope).Count() >= policy.MaxSessionsPerUser)
         {
             await PruneEndedAsync(scope);
             var inScope = InScope(scope).ToList();
@@ -68,9 +69,12 @@ internal sealed class UserGrain(
 
         // Listed before it opens: should the open fail after its row was stored, this user still
         // ends it on logout; an id that never opened answers "not found" and is forgotten.
-        var sessionId = Secrets.RandomToken(16);
-        _sessions.Add(new UserSessionEntry(
-            sessionId, now, policy.AbsoluteLifetimeSeconds > 0 ? now.AddSeconds(policy.AbsoluteLifetimeSeconds) : null, scope));
+        // A sign-in sent again (its answer was lost) is already listed and already counted.
+        if (!again)
+        {
+            _sessions.Add(new UserSessionEntry(
+                sessionId, now, policy.AbsoluteLifetimeSeconds > 0 ? now.AddSeconds(policy.AbsoluteLifetimeSeconds) : null, scope));
+        }
 
         // The tenant version as of now, not as of the start: evictions may have awaited meanwhile,
         // and a logout-all that returned since must not cover this session.

@@ -1,3 +1,4 @@
+using SessionGrains.Grains.Security;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 using SessionGrains.Tests.Infrastructure;
@@ -29,9 +30,9 @@ public sealed class DenylistRaceGrainTests(GrainClusterFixture fixture)
             var signIn = TestData.SignIn(userId);
 
             // Sign-ins started on both sides of the denylist call, all in flight together.
-            var before = Enumerable.Range(0, SignInsPerSide).Select(_ => user.SignIn(signIn)).ToList();
+            var before = Enumerable.Range(0, SignInsPerSide).Select(_ => user.SignIn(Secrets.NewSessionId(), signIn)).ToList();
             var denylist = user.Denylist("race");
-            var after = Enumerable.Range(0, SignInsPerSide).Select(_ => user.SignIn(signIn)).ToList();
+            var after = Enumerable.Range(0, SignInsPerSide).Select(_ => user.SignIn(Secrets.NewSessionId(), signIn)).ToList();
             var results = await Task.WhenAll(before.Concat(after));
             var ended = await denylist;
 
@@ -47,7 +48,7 @@ public sealed class DenylistRaceGrainTests(GrainClusterFixture fixture)
                 Assert.Equal(EndReason.Denylisted, (await _tenant.Session(tokens.SessionId).GetDetails())!.Row.EndReason);
             }
 
-            Assert.Equal(SignInError.UserDenylisted, (await user.SignIn(signIn)).Error);
+            Assert.Equal(SignInError.UserDenylisted, (await user.SignIn(Secrets.NewSessionId(), signIn)).Error);
             Assert.True(await user.RemoveFromDenylist());
             Assert.True((await _tenant.ValidateAsync(await _tenant.SignInAsync(userId))).Active);
             issuedInAll += issued.Count;

@@ -1,3 +1,4 @@
+using SessionGrains.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Sessions;
@@ -56,7 +57,7 @@ public sealed class FailedWriteGrainTests(FailedWriteGrainTests.Fixture fixture)
 
         await FailingWritesOf("user", async () => await _tenant.User("ada").Denylist("fraud"));
 
-        Assert.Null((await _tenant.User("ada").SignIn(TestData.SignIn("ada"))).Error);
+        Assert.Null((await _tenant.User("ada").SignIn(Secrets.NewSessionId(), TestData.SignIn("ada"))).Error);
         Assert.DoesNotContain(await Denylist(), e => e.UserId == "ada");
     }
 
@@ -68,7 +69,7 @@ public sealed class FailedWriteGrainTests(FailedWriteGrainTests.Fixture fixture)
         await FailingWritesOf("denylist", async () => await _tenant.User("ada").Denylist("fraud"));
 
         Assert.DoesNotContain(await Denylist(), e => e.UserId == "ada");
-        Assert.Null((await _tenant.User("ada").SignIn(TestData.SignIn("ada"))).Error);
+        Assert.Null((await _tenant.User("ada").SignIn(Secrets.NewSessionId(), TestData.SignIn("ada"))).Error);
     }
 
     [Fact]
@@ -79,7 +80,7 @@ public sealed class FailedWriteGrainTests(FailedWriteGrainTests.Fixture fixture)
 
         await FailingWritesOf("user", async () => await _tenant.User("ada").RemoveFromDenylist());
 
-        Assert.Equal(SignInError.UserDenylisted, (await _tenant.User("ada").SignIn(TestData.SignIn("ada"))).Error);
+        Assert.Equal(SignInError.UserDenylisted, (await _tenant.User("ada").SignIn(Secrets.NewSessionId(), TestData.SignIn("ada"))).Error);
         Assert.Contains(await Denylist(), e => e.UserId == "ada");
     }
 
@@ -92,7 +93,7 @@ public sealed class FailedWriteGrainTests(FailedWriteGrainTests.Fixture fixture)
         await FailingWritesOf("denylist", async () => await _tenant.User("ada").RemoveFromDenylist());
 
         Assert.Contains(await Denylist(), e => e.UserId == "ada");
-        Assert.Equal(SignInError.UserDenylisted, (await _tenant.User("ada").SignIn(TestData.SignIn("ada"))).Error);
+        Assert.Equal(SignInError.UserDenylisted, (await _tenant.User("ada").SignIn(Secrets.NewSessionId(), TestData.SignIn("ada"))).Error);
     }
 
     [Fact]
@@ -127,7 +128,7 @@ public sealed class FailedWriteGrainTests(FailedWriteGrainTests.Fixture fixture)
     {
         await _tenant.CreateAsync();
 
-        await FailingWritesOf("session", async () => await _tenant.User("ada").SignIn(TestData.SignIn("ada")));
+        await FailingWritesOf("session", async () => await _tenant.User("ada").SignIn(Secrets.NewSessionId(), TestData.SignIn("ada")));
 
         var table = fixture.Cluster.Cluster.TableOn(fixture.Cluster.Cluster.Silos[0].SiloAddress);
         Assert.Equal(0, (await _tenant.ListAllAsync(table)).Total);

@@ -28,7 +28,7 @@ public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
     private async Task<SessionTokens> SignInAsync(string userId, TenantPolicy policy)
     {
         await UsePolicyAsync(policy);
-        var result = await fixture.Grains.GetGrain<IUserGrain>(GrainKeys.User(_tenant, userId)).SignIn(TestData.SignIn(userId));
+        var result = await fixture.Grains.GetGrain<IUserGrain>(GrainKeys.User(_tenant, userId)).SignIn(Secrets.NewSessionId(), TestData.SignIn(userId));
         Assert.Null(result.Error);
         return result.Tokens!;
     }
@@ -210,11 +210,45 @@ public sealed class SessionLifecycleGrainTests(GrainClusterFixture fixture)
         var first = await SignInAsync("ada", policy);
         await SignInAsync("ada", policy);
 
-        Assert.Equal(SignInError.SessionLimitReached, (await user.SignIn(TestData.SignIn("ada"))).Error);
+        Assert.Equal(SignInError.SessionLimitReached, (await user.SignIn(Secrets.NewSessionId(), TestData.SignIn("ada"))).Error);
 
         await Session(first.SessionId).Logout(HashOf(first.Token, SecretKind.AccessToken));
-        Assert.NotNull((await user.SignIn(TestData.SignIn("ada"))).Tokens);
-        Assert.Equal(SignInError.SessionLimitReached, (await user.SignIn(TestData.SignIn("ada"))).Error);
+        Assert.NotNull((await user.SignIn(Secrets.NewSessionId(), TestData.SignIn("ada"))).Tokens);
+        Assert.Equal(SignInError.SessionLimitReached, (await user.SignIn(Secrets.NewSessionId(), TestData.SignIn("ada"))).Error);
+    }
+
+    [Fact]
+    public async Task A_sign_in_sent_again_with_its_session_id_gives_the_one_session_new_tokens_without_counting_it_twice()
+    {
+        // As the retry of a call whose answer was lost with a leaving silo does.
+        var policy = Policy(max: 1, onLimit: SessionLimitAction.Deny);
+        await UsePolicyAsync(policy);
+        var user = fixture.Grains.GetGrain<IUserGrain>(GrainKeys.User(_tenant, "ada"));
+        var sessionId = Secrets.NewSessionId();
+        var signIn = TestData.SignIn("ada");
+        var lost = (await user.SignIn(sessionId, signIn)).Tokens!;
+
+        var again = (await user.SignIn(sessionId, signIn)).Tokens!;
+
+        Assert.Equal(sessionId, again.SessionId);
+        Assert.True((await ValidateAsync(again)).Active);
+        Assert.False((await ValidateAsync(lost)).Active);
+        Assert.Equal(SignInError.SessionLimitReached, (await user.SignIn(Secrets.NewSessionId(), signIn)).Error);
+    }
+
+    [Fact]
+    public async Task An_opened_session_is_not_opened_again_by_another_sign_in_or_after_a_refresh()
+    {
+        await UsePolicyAsync(Policy());
+        var user = fixture.Grains.GetGrain<IUserGrain>(GrainKeys.User(_tenant, "ada"));
+        var sessionId = Secrets.NewSessionId();
+        var tokens = (await user.SignIn(sessionId, TestData.SignIn("ada"))).Tokens!;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => user.SignIn(sessionId, TestData.SignIn("ada", clientId: "other")));
+        var refreshed = await RefreshAsync(sessionId, tokens.RefreshToken);
+        Assert.NotNull(refreshed.Tokens);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => user.SignIn(sessionId, TestData.SignIn("ada")));
+        Assert.True((await ValidateAsync(refreshed.Tokens!)).Active);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class TenantDriver(IGrainFactory grains, string tenantId, int shar
             await Tenant.SetPolicy(_policy);
         }
 
-        var result = await User(userId).SignIn(TestData.SignIn(userId, clientId, microtenantId));
+        var result = await User(userId).SignIn(Secrets.NewSessionId(), TestData.SignIn(userId, clientId, microtenantId));
         Assert.Null(result.Error);
         return result.Tokens!;
     }

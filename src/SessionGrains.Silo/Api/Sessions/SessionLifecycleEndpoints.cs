@@ -49,7 +49,7 @@ public static class SessionLifecycleEndpoints
         }
 
         var signIn = body.ToSignIn(microtenantId);
-        var result = await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, signIn.UserId)).SignIn(signIn);
+        var result = await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, signIn.UserId)).SignIn(Secrets.NewSessionId(), signIn);
         return result switch
         {
             { Tokens: { } tokens } => TypedResults.Created($"/api/v1/tenants/{tenantId}/sessions/{tokens.SessionId}", TokensDto.From(tokens)),
