@@ -19,7 +19,7 @@ public static class PostgresServer
 
     private static async Task<string> StartAsync()
     {
-        var script = Path.Combine(FindRepositoryRoot(), "scripts", "postgres.sh");
+        var script = Path.Combine(RepositoryRoot.Path, "scripts", "postgres.sh");
         var start = new ProcessStartInfo("bash", [script])
         {
             RedirectStandardOutput = true,
@@ -41,19 +41,5 @@ public static class PostgresServer
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync(timeout.Token);
         return admin;
-    }
-
-    /// <summary>The folder holding SessionGrains.sln, found upwards from the test binaries.</summary>
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SessionGrains.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No SessionGrains.sln above {AppContext.BaseDirectory}.");
     }
 }
