@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
@@ -105,29 +104,9 @@ public sealed class KustomizeRenderTests
 
     private static async Task<IReadOnlyList<JsonObject>> RenderAsync(string folder)
     {
-        var start = new ProcessStartInfo("kubectl", ["kustomize", folder])
-        {
-            WorkingDirectory = RepositoryRoot.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("kubectl did not start.");
-        using var timeout = new CancellationTokenSource(KubectlTimeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"kubectl kustomize {folder} took over {KubectlTimeout}.");
-        }
-
-        Assert.True(process.ExitCode == 0, $"kubectl kustomize {folder} failed ({process.ExitCode}):\n{await stderr}");
-        return Yaml.Documents(await stdout);
+        var kubectl = await ChildProcess.RunAsync("kubectl", ["kustomize", folder], KubectlTimeout);
+        Assert.True(kubectl.ExitCode == 0, $"kubectl kustomize {folder} failed ({kubectl.ExitCode}):\n{kubectl.Error}");
+        return Yaml.Documents(kubectl.Output);
     }
 
     private static string Kind(JsonObject o) => (string)o["kind"]!;
