@@ -21,6 +21,15 @@ public static class SiloApp
     /// <summary>The listen address when none is configured.</summary>
     public const string DefaultUrl = "http://localhost:5080";
 
+    /// <summary>The configuration key naming the profile, silo-config/{profile}.json (environment: <c>SessionGrains__Profile</c>).</summary>
+    public const string ProfileKey = SessionGrainsOptions.Section + ":Profile";
+
+    /// <summary>The environment variable Kubernetes' downward API fills with the pod's address: the default advertised IP.</summary>
+    public const string PodIpVariable = "POD_IP";
+
+    /// <summary>The environment variable Kubernetes' downward API fills with the pod's name: the default silo name.</summary>
+    public const string PodNameVariable = "POD_NAME";
+
     /// <summary>Largest request body accepted.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
@@ -37,8 +46,8 @@ public static class SiloApp
         var options = builder.Configuration.GetSection(SessionGrainsOptions.Section).Get<SessionGrainsOptions>() ?? new();
         builder.Services.Configure<SessionGrainsOptions>(builder.Configuration.GetSection(SessionGrainsOptions.Section));
         // Kubernetes' downward API gives the pod's address and name as these two variables.
-        options.Cluster.AdvertisedIP = NonEmpty(options.Cluster.AdvertisedIP) ?? NonEmpty(builder.Configuration["POD_IP"]);
-        options.Cluster.SiloName = NonEmpty(options.Cluster.SiloName) ?? NonEmpty(builder.Configuration["POD_NAME"]);
+        options.Cluster.AdvertisedIP = NonEmpty(options.Cluster.AdvertisedIP) ?? NonEmpty(builder.Configuration[PodIpVariable]);
+        options.Cluster.SiloName = NonEmpty(options.Cluster.SiloName) ?? NonEmpty(builder.Configuration[PodNameVariable]);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(
             Math.Max(1, options.Cluster.ShutdownDelaySeconds + options.Cluster.ShutdownTimeoutSeconds)));
         var storage = StorageProvider.For(options.Storage.Provider);
@@ -74,8 +83,8 @@ public static class SiloApp
         app.UseApiProblems();
         app.UseCallerAuthentication();
         app.MapApiDocument();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks(HealthRoutes.Live, new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(HealthRoutes.Ready, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapApiV1();
         return app;
     }
@@ -88,7 +97,7 @@ public static class SiloApp
     /// </summary>
     private static void AddProfile(ConfigurationManager configuration)
     {
-        var profile = configuration["SessionGrains:Profile"] ?? "local";
+        var profile = configuration[ProfileKey] ?? "local";
         var directory = Path.Combine(AppContext.BaseDirectory, "silo-config");
         var file = Path.Combine(directory, $"{profile}.json");
         if (!File.Exists(file))

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace SessionGrains.Tests.Infrastructure;
@@ -12,6 +11,8 @@ public static class PostgresServer
     // A fresh machine installs the Debian package first, which takes minutes.
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(10);
 
+    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(30);
+
     private static readonly Lazy<Task<string>> Admin = new(StartAsync);
 
     /// <summary>The connection string of the script's own database, used to create and drop others.</summary>
@@ -19,41 +20,18 @@ public static class PostgresServer
 
     private static async Task<string> StartAsync()
     {
-        var script = Path.Combine(FindRepositoryRoot(), "scripts", "postgres.sh");
-        var start = new ProcessStartInfo("bash", [script])
+        var script = Path.Combine(RepositoryRoot.Path, "scripts", "postgres.sh");
+        var run = await ChildProcess.RunAsync("bash", [script], ScriptTimeout);
+        if (run.ExitCode != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(ScriptTimeout);
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} failed with exit code {process.ExitCode}:\n{await stderr}");
+            throw new InvalidOperationException($"{script} failed with exit code {run.ExitCode}:\n{run.Error}");
         }
 
         // The script's contract: the last line of stdout is the connection string.
-        var admin = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        var admin = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
         await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync(timeout.Token);
+        using var open = new CancellationTokenSource(OpenTimeout);
+        await connection.OpenAsync(open.Token);
         return admin;
-    }
-
-    /// <summary>The folder holding SessionGrains.sln, found upwards from the test binaries.</summary>
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SessionGrains.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No SessionGrains.sln above {AppContext.BaseDirectory}.");
     }
 }
