@@ -73,28 +73,37 @@ ensure_wrk() {
   fi
 }
 
-# Starts the silo on 127.0.0.1 in Production on a SQLite database in $work, with a throwaway
-# operator key; sets silo_port, silo_pid and operator_key. Build it (Release) first.
+# Starts a silo on 127.0.0.1 in Production with a throwaway operator key (the same for every silo
+# of the run). Arguments, all optional: name (log file $work/<name>.log, default silo), provider
+# (sqlite, default, on $work/bench.db; or postgres), connection string, cluster id (silos given the
+# same one on PostgreSQL form one cluster). Sets silo_port and silo_pid, appends them to
+# silo_ports and silo_pids, and sets operator_key. Build it (Release) first.
+silo_ports=()
+silo_pids=()
 start_silo() {
+  local name="${1:-silo}" provider="${2:-sqlite}" connection="${3:-Data Source=$work/bench.db}" cluster_id="${4:-bench-$$}"
   silo_port="$(free_port)"
   local cluster_port gateway_port
   cluster_port="$(free_port)"
   gateway_port="$(free_port)"
   # A throwaway operator key for this run only; it dies with the database.
-  operator_key="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-  log "starting silo on 127.0.0.1:$silo_port (SQLite at $work/bench.db)"
+  operator_key="${operator_key:-$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')}"
+  log "starting $name on 127.0.0.1:$silo_port ($provider, cluster $cluster_id)"
   (
     cd "$work"
     exec dotnet "$root/src/SessionGrains.Silo/bin/Release/net10.0/SessionGrains.Silo.dll" \
       --urls "http://127.0.0.1:$silo_port" \
       --environment Production \
       "--SessionGrains:Auth:OperatorKey=$operator_key" \
-      "--SessionGrains:Storage:Provider=sqlite" \
-      "--SessionGrains:Storage:ConnectionString=Data Source=$work/bench.db" \
+      "--SessionGrains:Storage:Provider=$provider" \
+      "--SessionGrains:Storage:ConnectionString=$connection" \
       "--SessionGrains:Cluster:SiloPort=$cluster_port" \
       "--SessionGrains:Cluster:GatewayPort=$gateway_port" \
-      "--SessionGrains:Cluster:ClusterId=bench-$$"
-  ) >"$work/silo.log" 2>&1 &
+      "--SessionGrains:Cluster:AdvertisedIP=127.0.0.1" \
+      "--SessionGrains:Cluster:ClusterId=$cluster_id"
+  ) >"$work/$name.log" 2>&1 &
   silo_pid=$!
   pids+=("$silo_pid")
+  silo_ports+=("$silo_port")
+  silo_pids+=("$silo_pid")
 }

@@ -1,14 +1,18 @@
 namespace SessionGrains.Bench.Load;
 
-/// <summary>What the load tool was asked to do; every bound has a default so a run always ends.</summary>
+/// <summary>
+/// What the load tool was asked to do; every bound has a default so a run always ends.
+/// <c>--url</c> takes one silo or a comma-separated list, which requests go to in turn.
+/// </summary>
 public sealed record LoadOptions(
-    Uri Url,
+    IReadOnlyList<Uri> Urls,
     string OperatorKey,
     string LuaFile,
     string Tenant,
     int Sessions,
     int Creates,
     int Concurrency,
+    int Refreshes,
     TimeSpan MaxDuration)
 {
     /// <summary>Reads <c>--name value</c> pairs; throws on anything unknown or missing.</summary>
@@ -30,13 +34,14 @@ public sealed record LoadOptions(
         string Or(string name, string fallback) => values.Remove(name, out var value) ? value : fallback;
 
         var options = new LoadOptions(
-            new Uri(Required("url")),
+            [.. Required("url").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u))],
             Required("operator-key"),
             Required("lua"),
             Or("tenant", "bench"),
             int.Parse(Or("sessions", "1000")),
             int.Parse(Or("creates", "20000")),
             int.Parse(Or("concurrency", "64")),
+            int.Parse(Or("refreshes", "0")),
             TimeSpan.FromSeconds(int.Parse(Or("max-seconds", "60"))));
         if (values.Count > 0)
         {

@@ -11,7 +11,9 @@ namespace SessionGrains.Bench.Load;
 /// Runs against the real HTTP API only: creates the tenant and a service key, signs in
 /// <see cref="LoadOptions.Sessions"/> users whose tokens feed the wrk script (this is also the
 /// JIT and connection warm-up for the create measurement), then measures sign-ins per second
-/// with <see cref="LoadOptions.Concurrency"/> workers and distinct user ids.
+/// with <see cref="LoadOptions.Concurrency"/> workers and distinct user ids, then, with
+/// <see cref="LoadOptions.Refreshes"/>, refreshes with rotation: each worker rotates its own
+/// sessions' refresh tokens in turn. With several silos, requests go to each in turn.
 /// </summary>
 public sealed class LoadRun(LoadOptions options)
 {
@@ -20,20 +22,35 @@ public sealed class LoadRun(LoadOptions options)
     /// <summary>Runs every phase; the exit code is non-zero when any request failed.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient(new SocketsHttpHandler
+        var clients = options.Urls.Select(url => new HttpClient(new SocketsHttpHandler
         {
             // One connection per worker, kept open, as an identity provider's pool would.
             MaxConnectionsPerServer = options.Concurrency,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         })
         {
-            BaseAddress = options.Url,
+            BaseAddress = url,
             Timeout = TimeSpan.FromSeconds(30),
-        };
+        }).ToArray();
+        try
+        {
+            return await RunAsync(clients, cancellationToken);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
 
+    private async Task<int> RunAsync(HttpClient[] clients, CancellationToken cancellationToken)
+    {
+        var http = clients[0];
         var serviceKey = await SetUpTenantAsync(http, cancellationToken);
 
-        var warmUp = await SignInManyAsync(http, serviceKey, "w", options.Sessions, keepTokens: true, cancellationToken);
+        var warmUp = await SignInManyAsync(clients, serviceKey, "w", options.Sessions, keepTokens: true, cancellationToken);
         Report("warm-up", warmUp);
         if (warmUp.Failures > 0 || warmUp.Tokens.Count != options.Sessions)
         {
@@ -44,13 +61,32 @@ public sealed class LoadRun(LoadOptions options)
         await CheckTokensValidateAsync(http, serviceKey, warmUp.Tokens, cancellationToken);
         await File.WriteAllTextAsync(options.LuaFile, WrkScript.For(options.Tenant, serviceKey, warmUp.Tokens), cancellationToken);
 
-        var measured = await SignInManyAsync(http, serviceKey, "m", options.Creates, keepTokens: false, cancellationToken);
+        var measured = await SignInManyAsync(clients, serviceKey, "m", options.Creates, keepTokens: false, cancellationToken);
         Report("create", measured);
 
-        // One line run.sh reads: creates/s, p50 ms, p99 ms, failures, client CPU share.
-        Console.WriteLine(FormattableString.Invariant(
-            $"RESULT create_per_s={measured.PerSecond:F0} p50_ms={measured.Percentile(0.50):F1} p99_ms={measured.Percentile(0.99):F1} failures={measured.Failures} count={measured.Succeeded} seconds={measured.Elapsed.TotalSeconds:F1} client_cpu_s={measured.ClientCpu.TotalSeconds:F1}"));
-        return measured.Failures == 0 ? 0 : 1;
+        // One line the scripts read: creates/s, p50 ms, p99 ms, failures, client CPU share; then refreshes.
+        var result = FormattableString.Invariant(
+            $"RESULT create_per_s={measured.PerSecond:F0} p50_ms={measured.Percentile(0.50):F1} p99_ms={measured.Percentile(0.99):F1} failures={measured.Failures} count={measured.Succeeded} seconds={measured.Elapsed.TotalSeconds:F1} client_cpu_s={measured.ClientCpu.TotalSeconds:F1}");
+        var failures = measured.Failures;
+        if (options.Refreshes > 0)
+        {
+            // Sessions of their own: a refresh replaces the access token, and the wrk script's must stay valid.
+            var pool = await SignInManyAsync(clients, serviceKey, "r", options.Sessions, keepTokens: true, cancellationToken);
+            if (pool.Failures > 0)
+            {
+                Console.Error.WriteLine("The sign-ins for the refresh pool did not all succeed.");
+                return 1;
+            }
+
+            var refreshed = await RefreshManyAsync(clients, serviceKey, pool.RefreshTokens, options.Refreshes, cancellationToken);
+            Report("refresh", refreshed);
+            failures += refreshed.Failures;
+            result += FormattableString.Invariant(
+                $" refresh_per_s={refreshed.PerSecond:F0} refresh_p50_ms={refreshed.Percentile(0.50):F1} refresh_p99_ms={refreshed.Percentile(0.99):F1} refresh_failures={refreshed.Failures} refresh_count={refreshed.Succeeded} refresh_seconds={refreshed.Elapsed.TotalSeconds:F1} refresh_sessions={pool.RefreshTokens.Count}");
+        }
+
+        Console.WriteLine(result);
+        return failures == 0 ? 0 : 1;
     }
 
     /// <summary>Creates the tenant (operator key) and a service key for it; returns the key.</summary>
@@ -74,7 +110,7 @@ public sealed class LoadRun(LoadOptions options)
     /// each on its own kept-alive connection, stopping at the count or the time bound.
     /// </summary>
     private async Task<SignInRun> SignInManyAsync(
-        HttpClient http, string serviceKey, string prefix, int count, bool keepTokens, CancellationToken cancellationToken)
+        HttpClient[] clients, string serviceKey, string prefix, int count, bool keepTokens, CancellationToken cancellationToken)
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(options.MaxDuration);
@@ -104,18 +140,19 @@ public sealed class LoadRun(LoadOptions options)
                 try
                 {
                     using var request = Post($"api/v1/tenants/{options.Tenant}/sessions", serviceKey, body);
-                    using var response = await http.SendAsync(request, bound.Token);
+                    using var response = await clients[n % clients.Length].SendAsync(request, bound.Token);
                     if (response.StatusCode != HttpStatusCode.Created)
                     {
                         run.Fail($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(bound.Token)}");
                         continue;
                     }
 
-                    string? token = null;
+                    string? token = null, refreshToken = null;
                     if (keepTokens)
                     {
                         var created = await response.Content.ReadFromJsonAsync<JsonElement>(Json, bound.Token);
                         token = created.GetProperty("token").GetString();
+                        refreshToken = created.GetProperty("refreshToken").GetString();
                     }
                     else
                     {
@@ -123,7 +160,7 @@ public sealed class LoadRun(LoadOptions options)
                         await response.Content.ReadAsByteArrayAsync(bound.Token);
                     }
 
-                    run.Succeed(n, Stopwatch.GetElapsedTime(started), token);
+                    run.Succeed(n, Stopwatch.GetElapsedTime(started), token, refreshToken);
                 }
                 catch (OperationCanceledException) when (bound.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
@@ -137,6 +174,67 @@ public sealed class LoadRun(LoadOptions options)
         }
 
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(WorkerAsync, CancellationToken.None)));
+        run.Finish(clock.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpuBefore);
+        return run;
+    }
+
+    /// <summary>
+    /// Refreshes with rotation, <paramref name="count"/> in all: worker w owns the sessions whose
+    /// index is w modulo the worker count and rotates them in turn, each time with the refresh
+    /// token the last answer gave, as a client keeping its session alive would. The first
+    /// refresh of a session also creates its signing key, so each session is refreshed many times.
+    /// </summary>
+    private async Task<SignInRun> RefreshManyAsync(
+        HttpClient[] clients, string serviceKey, IReadOnlyList<string> refreshTokens, int count, CancellationToken cancellationToken)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(options.MaxDuration);
+        var run = new SignInRun(count, keepTokens: false);
+        var current = refreshTokens.ToArray();
+        var workers = Math.Min(options.Concurrency, current.Length);
+        var next = -1;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+
+        async Task WorkerAsync(int worker)
+        {
+            var mine = Enumerable.Range(0, current.Length).Where(i => i % workers == worker).ToArray();
+            for (var turn = 0; !bound.IsCancellationRequested; turn++)
+            {
+                var n = Interlocked.Increment(ref next);
+                if (n >= count)
+                {
+                    return;
+                }
+
+                var session = mine[turn % mine.Length];
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var request = Post($"api/v1/tenants/{options.Tenant}/sessions/refresh", serviceKey, new { refreshToken = current[session] });
+                    using var response = await clients[n % clients.Length].SendAsync(request, bound.Token);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        run.Fail($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(bound.Token)}");
+                        continue;
+                    }
+
+                    var rotated = await response.Content.ReadFromJsonAsync<JsonElement>(Json, bound.Token);
+                    current[session] = rotated.GetProperty("refreshToken").GetString()!;
+                    run.Succeed(n, Stopwatch.GetElapsedTime(started));
+                }
+                catch (OperationCanceledException) when (bound.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    // The time bound hit mid-request; neither a success nor a failure.
+                }
+                catch (HttpRequestException ex)
+                {
+                    run.Fail(ex.Message);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkerAsync(w), CancellationToken.None)));
         run.Finish(clock.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpuBefore);
         return run;
     }
@@ -186,7 +284,7 @@ public sealed class LoadRun(LoadOptions options)
     private static void Report(string phase, SignInRun run)
     {
         Console.WriteLine(FormattableString.Invariant(
-            $"{phase}: {run.Succeeded} sign-ins in {run.Elapsed.TotalSeconds:F2} s = {run.PerSecond:F0}/s, p50 {run.Percentile(0.50):F1} ms, p99 {run.Percentile(0.99):F1} ms, failures {run.Failures}"));
+            $"{phase}: {run.Succeeded} requests in {run.Elapsed.TotalSeconds:F2} s = {run.PerSecond:F0}/s, p50 {run.Percentile(0.50):F1} ms, p99 {run.Percentile(0.99):F1} ms, failures {run.Failures}"));
         foreach (var sample in run.FailureSamples)
         {
             Console.WriteLine($"  failure: {sample}");

@@ -2,20 +2,21 @@ using System.Collections.Concurrent;
 
 namespace SessionGrains.Bench.Load;
 
-/// <summary>The outcome of one batch of sign-ins: successes, their latencies, failures.</summary>
+/// <summary>The outcome of one batch of requests (sign-ins or refreshes): successes, their latencies, failures.</summary>
 public sealed class SignInRun(int capacity, bool keepTokens)
 {
     private readonly double[] _latenciesMs = new double[capacity];
     private readonly string?[] _tokens = new string?[keepTokens ? capacity : 0];
+    private readonly string?[] _refreshTokens = new string?[keepTokens ? capacity : 0];
     private readonly ConcurrentQueue<string> _failureSamples = new();
     private int _succeeded;
     private int _failures;
     private double[]? _sorted;
 
-    /// <summary>Sign-ins answered 201.</summary>
+    /// <summary>Requests answered with success.</summary>
     public int Succeeded => _succeeded;
 
-    /// <summary>Sign-ins answered otherwise, or not at all.</summary>
+    /// <summary>Requests answered otherwise, or not at all.</summary>
     public int Failures => _failures;
 
     /// <summary>Wall time of the batch.</summary>
@@ -24,22 +25,26 @@ public sealed class SignInRun(int capacity, bool keepTokens)
     /// <summary>CPU this client process spent during the batch: the share of the 2 cores the server did not get.</summary>
     public TimeSpan ClientCpu { get; private set; }
 
-    /// <summary>Successful sign-ins per second of wall time.</summary>
+    /// <summary>Successful requests per second of wall time.</summary>
     public double PerSecond => Elapsed > TimeSpan.Zero ? _succeeded / Elapsed.TotalSeconds : 0;
 
     /// <summary>The access tokens issued, when asked to keep them.</summary>
     public IReadOnlyList<string> Tokens => _tokens.OfType<string>().ToList();
 
+    /// <summary>The refresh tokens issued, when asked to keep them, in the order of <see cref="Tokens"/>.</summary>
+    public IReadOnlyList<string> RefreshTokens => _refreshTokens.OfType<string>().ToList();
+
     /// <summary>Up to a few failure descriptions, to show why.</summary>
     public IEnumerable<string> FailureSamples => _failureSamples;
 
-    /// <summary>Records sign-in number <paramref name="n"/>.</summary>
-    public void Succeed(int n, TimeSpan latency, string? token)
+    /// <summary>Records request number <paramref name="n"/>.</summary>
+    public void Succeed(int n, TimeSpan latency, string? token = null, string? refreshToken = null)
     {
         _latenciesMs[n] = latency.TotalMilliseconds;
         if (keepTokens)
         {
             _tokens[n] = token;
+            _refreshTokens[n] = refreshToken;
         }
 
         Interlocked.Increment(ref _succeeded);
