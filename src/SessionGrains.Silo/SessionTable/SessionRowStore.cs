@@ -197,15 +197,9 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         await using var connection = CreateConnection();
         await connection.OpenAsync();
         await using var transaction = await BeginWriteAsync(connection, CancellationToken.None);
-        var stored = new bool[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var write = batch[i];
-            await using var command = RowCommand(connection, write);
-            command.Transaction = transaction;
-            stored[i] = await command.ExecuteNonQueryAsync() == 1;
-        }
-
+        var stored = connection.CanCreateBatch
+            ? await ExecuteAsBatchAsync(connection, transaction, batch)
+            : await ExecuteOneByOneAsync(connection, transaction, batch);
         await transaction.CommitAsync();
         for (var i = 0; i < batch.Count; i++)
         {
@@ -223,26 +217,64 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         }
     }
 
-    private DbCommand RowCommand(DbConnection connection, PendingWrite write)
+    /// <summary>
+    /// The group's statements in one round trip (PostgreSQL): a row at a time, the writer waits a
+    /// round trip per row, and that wait, not the commit, bounded a silo's durable sign-ins.
+    /// </summary>
+    private async Task<bool[]> ExecuteAsBatchAsync(DbConnection connection, DbTransaction transaction, List<PendingWrite> batch)
     {
-        var columns = SessionColumns.All.Select(c => (c.Name, c.Value(write.Record)));
-        return Command(connection, write.Expected is null ? InsertSql : UpdateSql, [.. columns, ("ExpectedVersion", write.Expected)]);
+        await using var commands = connection.CreateBatch();
+        commands.Transaction = transaction;
+        foreach (var write in batch)
+        {
+            var command = commands.CreateBatchCommand();
+            command.CommandText = RowSql(write);
+            Bind(command.Parameters, command.CreateParameter, RowParameters(write));
+            commands.BatchCommands.Add(command);
+        }
+
+        await commands.ExecuteNonQueryAsync();
+        return [.. commands.BatchCommands.Select(c => c.RecordsAffected == 1)];
     }
+
+    /// <summary>The group's statements one after another, on a database without batches (SQLite, in process).</summary>
+    private async Task<bool[]> ExecuteOneByOneAsync(DbConnection connection, DbTransaction transaction, List<PendingWrite> batch)
+    {
+        var stored = new bool[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var write = batch[i];
+            await using var command = Command(connection, RowSql(write), RowParameters(write));
+            command.Transaction = transaction;
+            stored[i] = await command.ExecuteNonQueryAsync() == 1;
+        }
+
+        return stored;
+    }
+
+    private string RowSql(PendingWrite write) => write.Expected is null ? InsertSql : UpdateSql;
+
+    private static (string Name, object? Value)[] RowParameters(PendingWrite write) =>
+        [.. SessionColumns.All.Select(c => (c.Name, c.Value(write.Record))), ("ExpectedVersion", write.Expected)];
 
     /// <summary>A command with named parameters (nulls as DBNull).</summary>
     protected static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
+        Bind(command.Parameters, command.CreateParameter, parameters);
+        return command;
+    }
+
+    private static void Bind(DbParameterCollection target, Func<DbParameter> create, IEnumerable<(string Name, object? Value)> parameters)
+    {
         foreach (var (name, value) in parameters)
         {
-            var parameter = command.CreateParameter();
+            var parameter = create();
             parameter.ParameterName = name;
             parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
+            target.Add(parameter);
         }
-
-        return command;
     }
 
     private sealed record PendingWrite(SessionRecord Record, long? Expected)
