@@ -179,7 +179,6 @@ public sealed class ClusterLoad : IAsyncDisposable
             request.Content = JsonContent.Create(body);
         }
 
-        var sentAt = _clock.Elapsed;
         try
         {
             using var response = await _clients[silo].SendAsync(request, cancellationToken);
@@ -190,7 +189,7 @@ public sealed class ClusterLoad : IAsyncDisposable
                 return text;
             }
 
-            _errors.Enqueue(new LoadError(sentAt, silo, operation, $"{(int)response.StatusCode} {text}", (int)response.StatusCode));
+            _errors.Enqueue(new LoadError(_clock.Elapsed, silo, operation, $"{(int)response.StatusCode} {text}", (int)response.StatusCode));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -198,7 +197,7 @@ public sealed class ClusterLoad : IAsyncDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
-            _errors.Enqueue(new LoadError(sentAt, silo, operation, $"{ex.GetType().Name}: {ex.Message}", null));
+            _errors.Enqueue(new LoadError(_clock.Elapsed, silo, operation, $"{ex.GetType().Name}: {ex.Message}", null));
         }
 
         return null;
@@ -260,5 +259,9 @@ public enum LedgerState
     Unknown,
 }
 
-/// <summary>A request that did not get its success answer. <see cref="Status"/> is null when no answer came at all.</summary>
+/// <summary>
+/// A request that did not get its success answer, stamped <see cref="At"/> when its failure
+/// came back (a request sent before a kill fails after it). <see cref="Status"/> is null when no
+/// answer came at all.
+/// </summary>
 public sealed record LoadError(TimeSpan At, int Silo, string Operation, string What, int? Status);

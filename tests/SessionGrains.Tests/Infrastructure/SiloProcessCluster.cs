@@ -24,6 +24,9 @@ public sealed class SiloProcessCluster : IAsyncDisposable
 
     public int Count => _settings.Length;
 
+    /// <summary>What silo <paramref name="index"/> is started from (its database, ports, cluster id).</summary>
+    public SiloSettings Settings(int index) => _settings[index];
+
     /// <summary>Starts <paramref name="count"/> silos of <paramref name="template"/>'s cluster, one after another.</summary>
     public static async Task<SiloProcessCluster> StartAsync(SiloSettings template, int count, CancellationToken cancellationToken = default)
     {
