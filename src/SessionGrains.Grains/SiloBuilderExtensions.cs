@@ -4,6 +4,7 @@ using Orleans.Runtime.Hosting;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.SessionTable;
 using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Telemetry;
 
 namespace SessionGrains.Grains;
 
@@ -13,8 +14,8 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// Adds the tenant cache, its broadcast, the session table (its grain storage over
     /// <see cref="ISessionRowStore"/>, which the host registers for its database), the silo-pinned
-    /// placement and the session clock (the system clock unless a test registered another under
-    /// <see cref="Clock.Key"/> first).
+    /// placement, the session clock (the system clock unless a test registered another under
+    /// <see cref="Clock.Key"/> first) and the product's meter (<see cref="SessionGrainsMetrics"/>).
     /// </summary>
     public static ISiloBuilder AddSessionGrains(this ISiloBuilder silo)
     {
@@ -30,6 +31,8 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         silo.Services.AddSingleton<TenantCache>();
         silo.Services.AddSingleton<TenantBroadcast>();
+        silo.Services.AddSingleton<ActiveShards>();
+        silo.Services.AddSingleton<SessionGrainsMetrics>();
         silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         return silo;
     }
