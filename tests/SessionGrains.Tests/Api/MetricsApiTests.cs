@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using SessionGrains.Tests.Infrastructure;
+using SessionGrains.Tests.Infrastructure.Faults;
 
 namespace SessionGrains.Tests.Api;
 
@@ -149,6 +151,35 @@ public sealed class MetricsApiTests(SqliteDatabases databases) : IClassFixture<S
         Assert.Equal(5, loaded.Sum("sessiongrains_session_table_rows_loaded_total"));
         Assert.Equal(5, loaded.Sum("sessiongrains_session_table_sessions"));
         Assert.Equal(8, loaded.Sum("sessiongrains_session_table_shards"));
+    }
+
+    [Fact]
+    public async Task A_push_the_silo_never_acknowledges_is_counted_and_the_change_waits_the_lease()
+    {
+        var database = await databases.CreateAsync(CancellationToken.None);
+        var settings = SiloSettings.Fresh(database) with { Configuration = ["SessionGrains:TenantCache:LeaseSeconds=1"] };
+        await using var silo = await TestSilo.StartAsync(settings, configure: services => services.AddFaults());
+        var faults = silo.Services.GetRequiredService<SiloFaults>();
+        await silo.Api.CreateTenantAsync(_tenant);
+        var before = (await ScrapeAsync(silo.Api)).Metrics;
+
+        faults.DropPushes = true;
+        try
+        {
+            await silo.Api.CreateKeyAsync(_tenant, "service");
+        }
+        finally
+        {
+            faults.ReleaseDropped();
+        }
+
+        var after = await ScrapeUntilAsync(
+            silo.Api, m => Moved(before, m, "sessiongrains_tenant_cache_push_unacknowledged_total") >= 1, "the lost push");
+        Assert.Equal(1, Moved(before, after, "sessiongrains_tenant_cache_push_unacknowledged_total"));
+        Assert.Equal(0, Moved(before, after, "sessiongrains_tenant_cache_push_duration_seconds_count"));
+        Assert.Equal(1, Moved(before, after, "sessiongrains_tenant_cache_broadcast_duration_seconds_count"));
+        var waited = Moved(before, after, "sessiongrains_tenant_cache_broadcast_duration_seconds_sum");
+        Assert.True(waited >= 1, $"The change waited {waited} s, less than the lease.");
     }
 
     private static double Moved(PrometheusText before, PrometheusText after, string name, params (string, string)[] labels) =>
