@@ -38,6 +38,10 @@ public static class MetricsExport
             var own = provider.GetRequiredService<IMeterFactory>();
             metrics.AddView(instrument =>
                 instrument.Meter.Scope is { } scope && !ReferenceEquals(scope, own) ? MetricStreamConfiguration.Drop : null);
+
+            // Made now rather than by the first grain that records, so its gauges report (zero
+            // shards, zero sessions) from the silo's start.
+            provider.GetRequiredService<SessionGrainsMetrics>();
         });
         return services;
     }

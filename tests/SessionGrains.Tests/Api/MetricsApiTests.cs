@@ -51,6 +51,8 @@ public sealed class MetricsApiTests(SqliteDatabases databases) : IClassFixture<S
         var api = silo.Api;
         var (first, before) = await ScrapeAsync(api);
         Assert.Equal("text/plain", first.MediaType);
+        // Gauges report from the start, before any grain has recorded anything.
+        Assert.Contains(before.Samples, s => s.Name == "sessiongrains_session_table_shards" && s.Value == 0);
 
         await api.CreateTenantAsync(_tenant);
         var service = (await api.CreateKeyAsync(_tenant, "service")).Key;
