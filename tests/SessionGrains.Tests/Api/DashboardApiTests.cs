@@ -53,6 +53,30 @@ public sealed class DashboardApiTests(SiloFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Credentials_that_are_not_basic_user_and_password_are_401()
+    {
+        foreach (var credentials in new[] { "!!not-base64!!", Convert.ToBase64String("no colon"u8.ToArray()), new string('A', 2048) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+            request.Headers.TryAddWithoutValidation("Authorization", $"Basic {credentials}");
+
+            var response = await Api.SendAsync(request);
+
+            response.ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+            Assert.StartsWith(Challenge, response.Challenge, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_api_takes_the_operator_key_only_as_a_bearer_token_not_as_a_basic_password()
+    {
+        var response = await Api.GetWithBasicAsync("/api/v1/tenants", "operator", Api.OperatorKey);
+
+        response.ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.Equal("", response.Challenge);
+    }
+
+    [Fact]
     public async Task A_tenant_key_is_refused_as_bearer_and_as_basic_password()
     {
         (await Api.GetAsync("/dashboard/", _tenantKey)).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
