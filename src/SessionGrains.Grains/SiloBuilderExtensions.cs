@@ -5,6 +5,7 @@ using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Resilience;
 using SessionGrains.Grains.SessionTable;
 using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Telemetry;
 
 namespace SessionGrains.Grains;
 
@@ -14,8 +15,9 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// Adds the tenant cache, its broadcast, the session table (its grain storage over
     /// <see cref="ISessionRowStore"/>, which the host registers for its database), the silo-pinned
-    /// placement, the resending of calls a leaving silo lost, and the session clock (the system clock unless a test registered another under
-    /// <see cref="Clock.Key"/> first).
+    /// placement, the resending of calls a leaving silo lost, the session clock (the system clock
+    /// unless a test registered another under <see cref="Clock.Key"/> first) and the product's
+    /// meter (<see cref="SessionGrainsMetrics"/>).
     /// </summary>
     public static ISiloBuilder AddSessionGrains(this ISiloBuilder silo)
     {
@@ -31,6 +33,8 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         silo.Services.AddSingleton<TenantCache>();
         silo.Services.AddSingleton<TenantBroadcast>();
+        silo.Services.AddSingleton<ActiveShards>();
+        silo.Services.AddSingleton<SessionGrainsMetrics>();
         silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         silo.AddOutgoingGrainCallFilter<RetryLostCalls>();
         return silo;

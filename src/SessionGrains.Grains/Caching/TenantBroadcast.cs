@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using SessionGrains.Caching;
+using SessionGrains.Grains.Telemetry;
 using SessionGrains.Tenants;
 
 namespace SessionGrains.Grains.Caching;
@@ -27,6 +28,7 @@ public sealed partial class TenantBroadcast(
     IClusterMembershipService membership,
     IOptions<TenantCacheOptions> options,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
+    SessionGrainsMetrics metrics,
     ILogger<TenantBroadcast> logger)
 {
     private readonly TimeSpan _wait = options.Value.LeaseWithMargin;
@@ -71,6 +73,7 @@ public sealed partial class TenantBroadcast(
         }
 
         await Task.WhenAll(waits);
+        metrics.Broadcast(time.GetElapsedTime(start));
     }
 
     private async Task PushAsync(SiloAddress silo, TenantSnapshot snapshot, long start)
@@ -80,6 +83,7 @@ public sealed partial class TenantBroadcast(
             await grains.GetGrain<ITenantCacheSyncGrain>(silo.ToParsableString())
                 .Apply(snapshot)
                 .WaitAsync(Remaining(start), time);
+            metrics.PushAcknowledged(time.GetElapsedTime(start));
             return;
         }
         catch (Exception ex)
@@ -87,6 +91,8 @@ public sealed partial class TenantBroadcast(
             // Whatever went wrong, the lease covers it: the silo cannot hold the old state past it.
             LogPushUnacknowledged(ex, snapshot.TenantId, snapshot.Version, silo);
         }
+
+        metrics.PushUnacknowledged();
 
         await WaitUntilAsync(start);
     }

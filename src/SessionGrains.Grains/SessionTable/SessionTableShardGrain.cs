@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionGrains.Grains.Caching;
+using SessionGrains.Grains.Telemetry;
 using SessionGrains.SessionTable;
 using SessionGrains.Tenants;
 
@@ -17,6 +18,8 @@ internal sealed partial class SessionTableShardGrain(
     TenantCache tenants,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     IOptions<SessionTableOptions> options,
+    SessionGrainsMetrics metrics,
+    ActiveShards active,
     ILogger<SessionTableShardGrain> logger) : Grain, ISessionTableShardGrain
 {
     private readonly ShardIndex _index = new();
@@ -36,18 +39,29 @@ internal sealed partial class SessionTableShardGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var (tenantId, shard) = Key;
+        var start = time.GetTimestamp();
+        var read = 0L;
         _caughtUpTo = await rows.ChangeWatermarkAsync(tenantId, shard, cancellationToken);
         await foreach (var summary in rows.ReadShardAsync(tenantId, shard, cancellationToken))
         {
             _index.Apply(summary);
+            read++;
         }
 
         _index.TrimExcess();
+        metrics.ShardLoaded(time.GetElapsedTime(start), read);
+        active.Add(this, () => _index.Count);
         LogLoaded(tenantId, shard, _index.Count);
         var every = TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds);
         this.RegisterGrainTimer(async _ => await Sweep(), every, every);
         var catchUp = TimeSpan.FromSeconds(options.Value.CatchUpIntervalSeconds);
         this.RegisterGrainTimer(CatchUpOnTimerAsync, catchUp, catchUp);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        active.Remove(this);
+        return Task.CompletedTask;
     }
 
     public Task Apply(SessionRow summary)

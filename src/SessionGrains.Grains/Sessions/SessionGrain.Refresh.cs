@@ -51,6 +51,7 @@ internal sealed partial class SessionGrain
         if (presented == Presented.Reused)
         {
             // A rotated-away token presented again means two parties hold it: end the session.
+            metrics.RefreshTokenReused();
             await EndAsync(EndReason.TokenReuse);
             return new RefreshResult(null, RefreshError.RefreshTokenReused);
         }

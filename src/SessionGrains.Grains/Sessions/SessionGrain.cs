@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
+using SessionGrains.Grains.Telemetry;
 using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
@@ -14,6 +15,7 @@ internal sealed partial class SessionGrain(
     [PersistentState("session", StorageNames.SessionTable)] IPersistentState<SessionState> state,
     TenantCache tenants,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
+    SessionGrainsMetrics metrics,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
     private IGrainTimer? _activityFlush;
@@ -75,6 +77,13 @@ internal sealed partial class SessionGrain(
     }
 
     public async Task<ValidationResult> Validate(byte[] tokenHash, string? microtenantId = null)
+    {
+        var result = await ValidateAsync(tokenHash, microtenantId);
+        metrics.Validated(result.Reason);
+        return result;
+    }
+
+    private async Task<ValidationResult> ValidateAsync(byte[] tokenHash, string? microtenantId)
     {
         if (!S.Opened || !InScope(microtenantId) || !Secrets.HashesEqual(tokenHash, S.TokenHash))
         {
@@ -204,6 +213,7 @@ internal sealed partial class SessionGrain(
         S.EndReason = reason;
         CancelActivityFlush();
         await WriteAsync();
+        metrics.Ended(reason);
         GrainFactory.GetGrain<IUserGrain>(GrainKeys.User(Key.TenantId, S.SignIn.UserId)).SessionEnded(Key.SessionId).Ignore();
     }
 

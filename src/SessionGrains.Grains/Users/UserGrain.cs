@@ -1,6 +1,7 @@
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
 using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.Telemetry;
 using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
@@ -12,7 +13,8 @@ namespace SessionGrains.Grains.Users;
 internal sealed class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
     TenantCache tenants,
-    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IUserGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    SessionGrainsMetrics metrics) : Grain, IUserGrain
 {
     /// <summary>
     /// Beyond the shards' own idle grace, how long past a listed idle deadline the grain still
@@ -32,6 +34,13 @@ internal sealed class UserGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken) => ReconcileWithShardAsync(catchUp: false);
 
     public async Task<SignInResult> SignIn(string sessionId, SignIn signIn)
+    {
+        var result = await SignInAsync(sessionId, signIn);
+        metrics.SignedIn(result.Error);
+        return result;
+    }
+
+    private async Task<SignInResult> SignInAsync(string sessionId, SignIn signIn)
     {
         if (state.State.Denylisted)
         {

@@ -9,6 +9,7 @@ using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Health;
 using SessionGrains.Silo.SessionTable;
 using SessionGrains.Silo.Storage;
+using SessionGrains.Silo.Telemetry;
 
 namespace SessionGrains.Silo.Hosting;
 
@@ -73,6 +74,7 @@ public static class SiloApp
 
         configure?.Invoke(builder);
         builder.UseOrleans(silo => silo.UseSessionGrainsStorage(options, storage).AddSessionGrains());
+        builder.AddSessionGrainsTelemetry();
 
         // Registered after the silo, so they start once grains can be called.
         builder.Services.AddHostedService<OperatorKeyBootstrap>();
@@ -86,6 +88,7 @@ public static class SiloApp
         app.MapHealthChecks(HealthRoutes.Live, new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(HealthRoutes.Ready, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapApiV1();
+        app.MapSessionGrainsTelemetry();
         return app;
     }
 

@@ -33,12 +33,28 @@ public sealed class ApiClient(Uri baseAddress, string operatorKey, TimeSpan? tim
             request.Content = JsonContent.Create(body);
         }
 
+        return await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Sends a request as built by the caller (another scheme than a bearer key, say) and reads the answer.</summary>
+    public async Task<Response> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken = default)
+    {
         using var response = await _http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         return new Response(response.StatusCode, response.Content.Headers.ContentType?.MediaType, text)
         {
             ClosesConnection = response.Headers.ConnectionClose == true,
+            Challenge = response.Headers.WwwAuthenticate.ToString(),
         };
+    }
+
+    /// <summary>A GET with HTTP Basic credentials, as a browser sends them once asked.</summary>
+    public async Task<Response> GetWithBasicAsync(string path, string user, string password, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        return await SendAsync(request, cancellationToken);
     }
 
     public Task<Response> GetAsync(string path, string? key, CancellationToken cancellationToken = default) =>
@@ -88,6 +104,9 @@ public sealed record Response(HttpStatusCode Status, string? MediaType, string B
 {
     /// <summary>The server said <c>Connection: close</c>: this connection takes no further request.</summary>
     public bool ClosesConnection { get; init; }
+
+    /// <summary>The <c>WWW-Authenticate</c> header, empty when there is none.</summary>
+    public string Challenge { get; init; } = "";
 
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace SessionGrains.Tests.Infrastructure;
 
@@ -17,12 +18,13 @@ public sealed class SiloProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<string> _standardOutput = [];
 
     private SiloProcess(Process process, SiloSettings settings)
     {
         _process = process;
         Settings = settings;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.OutputDataReceived += (_, e) => Append(e.Data, _standardOutput);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -30,7 +32,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public SiloSettings Settings { get; }
 
-    /// <summary>Everything the process printed so far.</summary>
+    /// <summary>Everything the process printed so far, standard output and error together.</summary>
     public string Output
     {
         get
@@ -85,6 +87,22 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The operator key a Development silo generated and printed at its start; null when it printed none.</summary>
+    public string? GeneratedOperatorKey =>
+        Regex.Match(Output, @"sgo\.[A-Za-z0-9_-]{43}") is { Success: true } match ? match.Value : null;
+
+    /// <summary>The lines the process wrote to its standard output so far (its log stream), without standard error.</summary>
+    public IReadOnlyList<string> StandardOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _standardOutput];
+            }
+        }
+    }
+
     /// <summary>SIGKILL: the process ends at once, with whatever it had in memory.</summary>
     public async Task KillAsync(CancellationToken cancellationToken = default)
     {
@@ -134,7 +152,7 @@ public sealed class SiloProcess : IAsyncDisposable
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
-    private void Append(string? line)
+    private void Append(string? line, List<string>? stream = null)
     {
         if (line is null)
         {
@@ -144,6 +162,7 @@ public sealed class SiloProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            stream?.Add(line);
         }
     }
 

@@ -8,7 +8,7 @@ namespace SessionGrains.Silo.Api.Auth;
 /// <summary>
 /// Puts the operator key in force once the silo runs: the configured one, or in Development,
 /// when none is configured, one generated and stored hashed, whose clear text is printed once
-/// to the console (never to a log).
+/// to the console's standard error (never to a log, nor into the log stream on standard output).
 /// </summary>
 internal sealed class OperatorKeyBootstrap(
     IOptions<SessionGrainsOptions> options, IHostEnvironment environment, IGrainFactory grains, OperatorKey operatorKey)
@@ -33,11 +33,14 @@ internal sealed class OperatorKeyBootstrap(
         operatorKey.Set(generated.Hash);
         if (generated.NewKey is { } key)
         {
-            Console.WriteLine();
-            Console.WriteLine("  Generated operator key (shown once; only its hash is stored):");
-            Console.WriteLine($"    {key}");
-            Console.WriteLine("  To get a new one, start with --SessionGrains:Auth:ResetOperatorKey=true");
-            Console.WriteLine();
+            // For the person at the terminal, on standard error: standard output is the log
+            // stream, one JSON record a line with the production profile's formatter.
+            var terminal = Console.Error;
+            terminal.WriteLine();
+            terminal.WriteLine("  Generated operator key (shown once; only its hash is stored):");
+            terminal.WriteLine($"    {key}");
+            terminal.WriteLine("  To get a new one, start with --SessionGrains:Auth:ResetOperatorKey=true");
+            terminal.WriteLine();
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
+using SessionGrains.Grains.Telemetry;
 using SessionGrains.Sessions;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.OpenApi;
@@ -61,10 +62,12 @@ public static class SessionLifecycleEndpoints
     }
 
     private static async Task<Results<Ok<ActiveTokenDto>, Ok<InactiveTokenDto>>> ValidateAsync(
-        string tenantId, TokenRequest body, HttpContext http, IGrainFactory grains)
+        string tenantId, TokenRequest body, HttpContext http, IGrainFactory grains, SessionGrainsMetrics metrics)
     {
         if (!BearerSecret.TryParse(body.Token, SecretKind.AccessToken, out var token) || token.TenantId != tenantId)
         {
+            // Names no session of this tenant, so no session grain answers it (and counts it).
+            metrics.Validated(InactiveReason.Unknown);
             return TypedResults.Ok(new InactiveTokenDto(false, InactiveReason.Unknown.Name()));
         }
 
