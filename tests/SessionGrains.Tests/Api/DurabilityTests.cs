@@ -146,6 +146,19 @@ public abstract class DurabilityTests(ITestDatabases databases)
         Assert.Contains("SessionGrains__Auth__OperatorKey", error.Message);
     }
 
+    [Theory]
+    [InlineData("REPLACE-ME-operator-key-as-the-k8s-secret-file-has-it")]
+    [InlineData("sgo.too-short")]
+    public async Task The_silo_refuses_to_start_with_a_placeholder_or_short_operator_key(string key)
+    {
+        var settings = await FreshAsync(operatorKey: key);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(settings));
+
+        Assert.Contains("placeholder or shorter than 32", error.Message);
+        Assert.DoesNotContain(key, error.Message);
+    }
+
     private static string GeneratedKey(SiloProcess silo) => silo.GeneratedOperatorKey ?? throw new Xunit.Sdk.XunitException(silo.Output);
 }
 
