@@ -19,6 +19,35 @@ public sealed class PausedSiloTests(PostgresDatabases databases, ITestOutputHelp
     private const string Tenant = "acme";
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// The resumed silo refuses the deleted key; or, when it was stopped longer than the cluster
+    /// waits for a silent member (about 6 s), the others declared it dead and it stops itself on
+    /// waking, answering nothing or 503 meanwhile. Never does it accept the key.
+    /// </summary>
+    private async Task ExpectRefusedOrDeclaredDeadAsync(SiloProcess paused, ApiClient viaPaused, string key)
+    {
+        Response? answer = null;
+        try
+        {
+            answer = await viaPaused.PostAsync($"/api/v1/tenants/{Tenant}/sessions/validate", key, new { token = "sga.not-a-token" });
+        }
+        catch (HttpRequestException)
+        {
+            // Stopping or gone: see below.
+        }
+
+        if (answer?.Status == HttpStatusCode.Unauthorized)
+        {
+            answer.ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+            return;
+        }
+
+        Assert.True(answer is null || answer.Status == HttpStatusCode.ServiceUnavailable, $"The resumed silo answered {answer?.Status}: {answer?.Body}");
+        await Poll.UntilAsync(_ => Task.FromResult(paused.HasExited), TimeSpan.FromSeconds(40),
+            () => $"The resumed silo neither refused the key nor stopped as a silo declared dead.\n{paused.Output}", CancellationToken.None);
+        output.WriteLine("The stopped silo was declared dead meanwhile and stopped itself when resumed.");
+    }
+
     [Fact]
     public async Task A_key_deleted_while_a_silo_is_stopped_is_refused_by_it_once_it_resumes()
     {
@@ -52,7 +81,7 @@ public sealed class PausedSiloTests(PostgresDatabases databases, ITestOutputHelp
             // The guarantee could not be given (the runtime had to ask the stopped silo where the
             // tenant grain lives): nothing changed, and the same call succeeds once the silo is back.
             deletion.ExpectProblem(HttpStatusCode.ServiceUnavailable, "unavailable");
-            Assert.False((await viaPaused.ValidateAsync(Tenant, key, "sga.not-a-token"))["active"]!.GetValue<bool>());
+            Assert.False((await viaStaying.ValidateAsync(Tenant, key, "sga.not-a-token"))["active"]!.GetValue<bool>());
             (await viaStaying.DeleteAsync($"/api/v1/tenants/{Tenant}/api-keys/{keyId}", viaStaying.OperatorKey))
                 .Expect(HttpStatusCode.NoContent);
         }
@@ -63,8 +92,7 @@ public sealed class PausedSiloTests(PostgresDatabases databases, ITestOutputHelp
             Assert.True(took >= Lease, $"The deletion returned after {took}, before the stopped silo's lease of {Lease} ran out.");
         }
 
-        (await viaPaused.PostAsync($"/api/v1/tenants/{Tenant}/sessions/validate", key, new { token = "sga.not-a-token" }))
-            .ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+        await ExpectRefusedOrDeclaredDeadAsync(paused, viaPaused, key);
         (await viaStaying.PostAsync($"/api/v1/tenants/{Tenant}/sessions/validate", key, new { token = "sga.not-a-token" }))
             .ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
 
