@@ -15,6 +15,7 @@ namespace SessionGrains.Grains.SessionTable;
 internal sealed partial class SessionTableShardGrain(
     ISessionRowStore rows,
     TenantCache tenants,
+    ShardLoadGate loads,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     IOptions<SessionTableOptions> options,
     ILogger<SessionTableShardGrain> logger) : Grain, ISessionTableShardGrain
@@ -36,14 +37,21 @@ internal sealed partial class SessionTableShardGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var (tenantId, shard) = Key;
-        _caughtUpTo = await rows.ChangeWatermarkAsync(tenantId, shard, cancellationToken);
-        await foreach (var summary in rows.ReadShardAsync(tenantId, shard, cancellationToken))
+        var asked = time.GetTimestamp();
+        using (await loads.EnterAsync(cancellationToken))
         {
-            _index.Apply(summary);
+            var waited = time.GetElapsedTime(asked);
+            _caughtUpTo = await rows.ChangeWatermarkAsync(tenantId, shard, cancellationToken);
+            _index.EnsureCapacity(await rows.CountShardAsync(tenantId, shard, cancellationToken));
+            await foreach (var summary in rows.ReadShardAsync(tenantId, shard, _index.Strings, cancellationToken))
+            {
+                _index.Load(summary);
+            }
+
+            _index.TrimExcess();
+            LogLoaded(tenantId, shard, _index.Count, (long)(time.GetElapsedTime(asked) - waited).TotalMilliseconds, (long)waited.TotalMilliseconds);
         }
 
-        _index.TrimExcess();
-        LogLoaded(tenantId, shard, _index.Count);
         var every = TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds);
         this.RegisterGrainTimer(async _ => await Sweep(), every, every);
         var catchUp = TimeSpan.FromSeconds(options.Value.CatchUpIntervalSeconds);
@@ -126,8 +134,8 @@ internal sealed partial class SessionTableShardGrain(
         return purged.Count;
     }
 
-    [LoggerMessage(LogLevel.Information, "Session table shard {TenantId}/{Shard} loaded {Count} sessions.")]
-    private partial void LogLoaded(string tenantId, int shard, int count);
+    [LoggerMessage(LogLevel.Information, "Session table shard {TenantId}/{Shard} loaded {Count} sessions in {LoadMs} ms, after waiting {WaitMs} ms for a load slot.")]
+    private partial void LogLoaded(string tenantId, int shard, int count, long loadMs, long waitMs);
 
     [LoggerMessage(LogLevel.Warning, "Session table shard {TenantId}/{Shard} could not read its changed rows; it tries again at the next interval.")]
     private partial void LogCatchUpFailed(Exception ex, string tenantId, int shard);
