@@ -4,6 +4,7 @@
 # in-process on 127.0.0.1 only. Extra arguments go to the benchmark, e.g.
 #   bench/session-table.sh --sessions 100000 --queries 100
 #   bench/session-table.sh --shards 16 --output /tmp/session-table.md
+#   bench/session-table.sh --restarts 3 --restart-only     # restart speed only
 # Bounded: the run is killed after BENCH_TIMEOUT seconds (default 1800).
 set -euo pipefail
 cd "$(dirname "$0")/.."
