@@ -341,6 +341,8 @@ public sealed class Report(BenchOptions options)
     /// <summary>Every restart measured answered within 5 s of being ready (none measured: nothing to miss).</summary>
     public bool RestartMet => Restarts.All(r => r.AnswerSeconds < 5);
 
+    private string ProviderName => options.Provider == "postgres" ? "PostgreSQL" : "SQLite";
+
     public static string LoadAverage =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
@@ -356,7 +358,7 @@ public sealed class Report(BenchOptions options)
     {
         var s = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        s.AppendLine(c, $"Restarts: {options.Sessions:N0} sessions, {options.Shards} shards, one silo, SQLite. Load average {LoadAverage} at the end.");
+        s.AppendLine(c, $"Restarts: {options.Sessions:N0} sessions, {options.Shards} shards, one silo, {ProviderName}. Load average {LoadAverage} at the end.");
         s.AppendLine();
         s.AppendLine("| restart | start to ready | ready to page with total and stats | CPU of the process | target (< 5 s) |");
         s.AppendLine("|---|---|---|---|---|");
@@ -375,7 +377,7 @@ public sealed class Report(BenchOptions options)
         var c = CultureInfo.InvariantCulture;
         string Ms(double v) => v.ToString("F1", c);
         string Met(bool ok) => ok ? "met" : "**missed**";
-        s.AppendLine(c, $"{options.Sessions:N0} sessions, {options.Shards} shards, one silo, SQLite; over HTTP on loopback, one request at a time. " +
+        s.AppendLine(c, $"{options.Sessions:N0} sessions, {options.Shards} shards, one silo, {ProviderName}; over HTTP on loopback, one request at a time. " +
             $"Load average {LoadAverage} at the end (other processes share the 2 cores). CPU = this process's CPU time (host and client) per request.");
         s.AppendLine();
         s.AppendLine("| what | measured | target | |");

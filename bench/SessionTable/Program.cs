@@ -15,12 +15,16 @@ using SessionGrains.Bench.SessionTable;
 var options = BenchOptions.Parse(args);
 var workDir = Path.Combine(Path.GetTempPath(), "sessiongrains-bench", Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(workDir);
-var database = Path.Combine(workDir, "bench.db");
+await using var database = options.Provider == "postgres"
+    ? await BenchDatabase.PostgresAsync(Environment.GetEnvironmentVariable("BENCH_POSTGRES")
+        ?? throw new InvalidOperationException("--provider postgres needs BENCH_POSTGRES (bench/session-table.sh sets it from scripts/postgres.sh)."))
+    : BenchDatabase.Sqlite(Path.Combine(workDir, "bench.db"));
+database.Keep = options.KeepDatabase;
 var report = new Report(options);
 var total = Stopwatch.StartNew();
 try
 {
-    Console.WriteLine($"Session-table benchmark: {options.Sessions:N0} sessions, {options.Shards} shards, database {database}");
+    Console.WriteLine($"Session-table benchmark: {options.Sessions:N0} sessions, {options.Shards} shards, database {database.Description}");
 
     int shards;
     await using (var host = await BenchHost.StartAsync(database, options.Shards))
@@ -33,7 +37,7 @@ try
     var seeded = Seeder.Seed(database, options.Sessions, shards, options.Seed);
     seeding.Stop();
     report.SeedSeconds = seeding.Elapsed.TotalSeconds;
-    report.DatabaseBytes = new FileInfo(database).Length;
+    report.DatabaseBytes = database.Bytes();
     Console.WriteLine($"Seeded {options.Sessions:N0} rows in {seeding.Elapsed.TotalSeconds:F1} s ({report.DatabaseBytes / 1e6:F0} MB).");
 
     report.Restarts = await new RestartMeasurements(database, seeded, options).RunAsync();
@@ -80,7 +84,7 @@ finally
     }
     else
     {
-        Console.WriteLine($"Database kept: {database}");
+        Console.WriteLine($"Database kept: {database.Description}");
     }
 
     Console.WriteLine($"Total time {total.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s.");

@@ -15,7 +15,7 @@ public sealed record RestartFigures(double StartSeconds, double AnswerSeconds, d
 /// host is ready (the first activates every shard, which loads its rows), retried while they
 /// answer 503. Each restart is a new host on the same file, so every shard loads from the rows.
 /// </summary>
-public sealed class RestartMeasurements(string database, Seeded seeded, BenchOptions options)
+public sealed class RestartMeasurements(BenchDatabase database, Seeded seeded, BenchOptions options)
 {
     private const string Tenant = Seeder.TenantId;
 
