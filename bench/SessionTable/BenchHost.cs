@@ -10,7 +10,7 @@ using SessionGrains.Silo.Hosting;
 namespace SessionGrains.Bench.SessionTable;
 
 /// <summary>Command-line options of the benchmark.</summary>
-public sealed record BenchOptions(int Sessions, int Shards, int Queries, int StatsCalls, int UserRuns, int Seed, bool KeepDatabase, string? Output, int CursorRuns = 30, bool SequentialLoad = false)
+public sealed record BenchOptions(int Sessions, int Shards, int Queries, int StatsCalls, int UserRuns, int Seed, bool KeepDatabase, string? Output, int CursorRuns = 30, bool SequentialLoad = false, int Restarts = 0, bool RestartOnly = false, string Provider = "sqlite")
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -28,10 +28,13 @@ public sealed record BenchOptions(int Sessions, int Shards, int Queries, int Sta
                 "--seed" => o with { Seed = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--cursor-runs" => o with { CursorRuns = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--sequential-load" => o with { SequentialLoad = true },
+                "--provider" => o with { Provider = Next() is "sqlite" or "postgres" ? args[i] : throw new ArgumentException("--provider is sqlite or postgres.") },
+                "--restarts" => o with { Restarts = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--restart-only" => o with { RestartOnly = true, Restarts = Math.Max(o.Restarts, 1) },
                 "--keep-db" => o with { KeepDatabase = true },
                 "--output" => o with { Output = Next() },
                 _ => throw new ArgumentException(
-                    $"Unknown option {args[i]}. Options: --sessions N --shards N --queries N --stats N --user-runs N --cursor-runs N --sequential-load --seed N --keep-db --output FILE"),
+                    $"Unknown option {args[i]}. Options: --sessions N --shards N --queries N --stats N --user-runs N --cursor-runs N --sequential-load --restarts N --restart-only --provider sqlite|postgres --seed N --keep-db --output FILE"),
             };
         }
 
@@ -54,7 +57,8 @@ public sealed class BenchHost : IAsyncDisposable
 
     public BenchApi Api { get; }
 
-    public static async Task<BenchHost> StartAsync(string database, int shardsPerTenant)
+    /// <summary>Starts the host; <paramref name="logShardLoads"/> prints each shard's load time and its wait for a load slot.</summary>
+    public static async Task<BenchHost> StartAsync(BenchDatabase database, int shardsPerTenant, bool logShardLoads = false)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         string[] args =
@@ -62,8 +66,8 @@ public sealed class BenchHost : IAsyncDisposable
             "--urls", baseAddress.ToString().TrimEnd('/'),
             "--environment", "Production",
             $"--SessionGrains:Auth:OperatorKey={OperatorKey}",
-            "--SessionGrains:Storage:Provider=sqlite",
-            $"--SessionGrains:Storage:ConnectionString=Data Source={database}",
+            $"--SessionGrains:Storage:Provider={database.Provider}",
+            $"--SessionGrains:Storage:ConnectionString={database.ConnectionString}",
             $"--SessionGrains:Cluster:SiloPort={FreePort()}",
             $"--SessionGrains:Cluster:GatewayPort={FreePort()}",
             $"--SessionGrains:SessionTable:ShardsPerTenant={shardsPerTenant}",
@@ -72,6 +76,7 @@ public sealed class BenchHost : IAsyncDisposable
             "--SessionGrains:SessionTable:WarmUpOnStart=false",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
+            $"--Logging:LogLevel:SessionGrains.Grains.SessionTable.SessionTableShardGrain={(logShardLoads ? "Information" : "Warning")}",
         ];
         var app = await SiloApp.CreateAsync(args);
         await app.StartAsync();
@@ -86,6 +91,7 @@ public sealed class BenchHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 
     private static int FreePort()

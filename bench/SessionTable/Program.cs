@@ -3,7 +3,9 @@
 // 1. Starts the real host (SiloApp) on a fresh SQLite file, creates the tenant over HTTP, stops it.
 // 2. Bulk-inserts the sessions into the real Sessions table (valid SessionState blobs), with no
 //    session table shard active, so the table the host builds on restart is the real one, from the rows.
-// 3. Restarts the host on that file and measures, over HTTP on loopback: the first query (which
+// 3. With --restarts N, restarts the host on that file N times and times how soon the table
+//    answers a page with its exact total and the stats (--restart-only stops there).
+// 4. Restarts the host on that file and measures, over HTTP on loopback: the first query (which
 //    loads every shard), the GC heap before and after, a few hundred varied pages, stats, user
 //    logout and denylist of users with 100 sessions, and tenant logout-all.
 using System.Diagnostics;
@@ -13,12 +15,16 @@ using SessionGrains.Bench.SessionTable;
 var options = BenchOptions.Parse(args);
 var workDir = Path.Combine(Path.GetTempPath(), "sessiongrains-bench", Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(workDir);
-var database = Path.Combine(workDir, "bench.db");
+await using var database = options.Provider == "postgres"
+    ? await BenchDatabase.PostgresAsync(Environment.GetEnvironmentVariable("BENCH_POSTGRES")
+        ?? throw new InvalidOperationException("--provider postgres needs BENCH_POSTGRES (bench/session-table.sh sets it from scripts/postgres.sh)."))
+    : BenchDatabase.Sqlite(Path.Combine(workDir, "bench.db"));
+database.Keep = options.KeepDatabase;
 var report = new Report(options);
 var total = Stopwatch.StartNew();
 try
 {
-    Console.WriteLine($"Session-table benchmark: {options.Sessions:N0} sessions, {options.Shards} shards, database {database}");
+    Console.WriteLine($"Session-table benchmark: {options.Sessions:N0} sessions, {options.Shards} shards, database {database.Description}");
 
     int shards;
     await using (var host = await BenchHost.StartAsync(database, options.Shards))
@@ -31,8 +37,15 @@ try
     var seeded = Seeder.Seed(database, options.Sessions, shards, options.Seed);
     seeding.Stop();
     report.SeedSeconds = seeding.Elapsed.TotalSeconds;
-    report.DatabaseBytes = new FileInfo(database).Length;
+    report.DatabaseBytes = database.Bytes();
     Console.WriteLine($"Seeded {options.Sessions:N0} rows in {seeding.Elapsed.TotalSeconds:F1} s ({report.DatabaseBytes / 1e6:F0} MB).");
+
+    report.Restarts = await new RestartMeasurements(database, seeded, options).RunAsync();
+    if (options.RestartOnly)
+    {
+        Console.WriteLine(report.RestartsMarkdown());
+        return report.RestartMet ? 0 : 2;
+    }
 
     await using (var host = await BenchHost.StartAsync(database, options.Shards))
     {
@@ -43,6 +56,10 @@ try
     var markdown = report.ToMarkdown();
     Console.WriteLine();
     Console.WriteLine(markdown);
+    if (report.Restarts.Count > 0)
+    {
+        Console.WriteLine(report.RestartsMarkdown());
+    }
     if (options.Output is { } output)
     {
         await File.WriteAllTextAsync(output, markdown);
@@ -67,7 +84,7 @@ finally
     }
     else
     {
-        Console.WriteLine($"Database kept: {database}");
+        Console.WriteLine($"Database kept: {database.Description}");
     }
 
     Console.WriteLine($"Total time {total.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s.");

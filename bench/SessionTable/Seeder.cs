@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using SessionGrains.Grains.Sessions;
@@ -50,7 +49,7 @@ public static class Seeder
     private static readonly (string Agent, string Name, string Os)[] Agents =
         [.. from b in Browsers from s in Systems select ($"Mozilla/5.0 ({s}) {b}/{120 + (b.Length * 7 + s.Length) % 15}.0", $"{b} on {s}", s)];
 
-    public static Seeded Seed(string database, int sessions, int shards, int seed)
+    public static Seeded Seed(BenchDatabase database, int sessions, int shards, int seed)
     {
         var serializer = new ServiceCollection()
             .AddSerializer(b => b.AddAssembly(typeof(SessionState).Assembly).AddAssembly(typeof(SignIn).Assembly))
@@ -70,23 +69,14 @@ public static class Seeder
         var sampleIps = new List<string>();
         var sampleSessions = new List<string>();
 
-        using var connection = new SqliteConnection($"Data Source={database}");
-        connection.Open();
-        Exec(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
-
         const string Columns =
             "TenantId, SessionId, Shard, Version, UserId, UserEmail, SessionName, Kind, ApiKeyName, ClientId, ClientType, " +
             "IdentityProvider, IpAddress, UserAgent, MicrotenantId, Status, CreatedAt, LastActivity, ExpiresAt, " +
             "IdleTimeoutSeconds, EndedAt, EndReason, State";
         var names = Columns.Split(", ");
-        using var insert = connection.CreateCommand();
-        insert.CommandText = $"INSERT INTO Sessions ({Columns}) VALUES ({string.Join(", ", names.Select(n => "@" + n))})";
-        var p = names.ToDictionary(n => n, n => insert.Parameters.Add(new SqliteParameter { ParameterName = "@" + n }));
-
-        const int BatchRows = 100_000;
-        var transaction = connection.BeginTransaction();
-        insert.Transaction = transaction;
-        insert.Prepare();
+        var at = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
+        var values = new object?[names.Length];
+        using var sink = database.OpenSink(names);
         Span<byte> idBytes = stackalloc byte[16];
         for (var i = 0; i < sessions; i++)
         {
@@ -158,30 +148,30 @@ public static class Seeder
                 Shard = shard,
             };
 
-            p["TenantId"].Value = TenantId;
-            p["SessionId"].Value = sessionId;
-            p["Shard"].Value = shard;
-            p["Version"].Value = 1L;
-            p["UserId"].Value = userId;
-            p["UserEmail"].Value = (object?)email ?? DBNull.Value;
-            p["SessionName"].Value = (object?)signIn.SessionName ?? DBNull.Value;
-            p["Kind"].Value = (int)kind;
-            p["ApiKeyName"].Value = (object?)apiKeyName ?? DBNull.Value;
-            p["ClientId"].Value = client.Id;
-            p["ClientType"].Value = client.Type;
-            p["IdentityProvider"].Value = signIn.IdentityProvider;
-            p["IpAddress"].Value = ip;
-            p["UserAgent"].Value = (object?)signIn.UserAgent ?? DBNull.Value;
-            p["MicrotenantId"].Value = (object?)microtenant ?? DBNull.Value;
-            p["Status"].Value = (int)status;
-            p["CreatedAt"].Value = createdAt;
-            p["LastActivity"].Value = lastActivity;
-            p["ExpiresAt"].Value = (object?)expiresAt ?? DBNull.Value;
-            p["IdleTimeoutSeconds"].Value = client.IdleSeconds;
-            p["EndedAt"].Value = (object?)endedAt ?? DBNull.Value;
-            p["EndReason"].Value = reason is { } r ? (int)r : DBNull.Value;
-            p["State"].Value = serializer.SerializeToArray(state);
-            insert.ExecuteNonQuery();
+            values[at["TenantId"]] = TenantId;
+            values[at["SessionId"]] = sessionId;
+            values[at["Shard"]] = shard;
+            values[at["Version"]] = 1L;
+            values[at["UserId"]] = userId;
+            values[at["UserEmail"]] = (object?)email ?? DBNull.Value;
+            values[at["SessionName"]] = (object?)signIn.SessionName ?? DBNull.Value;
+            values[at["Kind"]] = (int)kind;
+            values[at["ApiKeyName"]] = (object?)apiKeyName ?? DBNull.Value;
+            values[at["ClientId"]] = client.Id;
+            values[at["ClientType"]] = client.Type;
+            values[at["IdentityProvider"]] = signIn.IdentityProvider;
+            values[at["IpAddress"]] = ip;
+            values[at["UserAgent"]] = (object?)signIn.UserAgent ?? DBNull.Value;
+            values[at["MicrotenantId"]] = (object?)microtenant ?? DBNull.Value;
+            values[at["Status"]] = (int)status;
+            values[at["CreatedAt"]] = createdAt;
+            values[at["LastActivity"]] = lastActivity;
+            values[at["ExpiresAt"]] = (object?)expiresAt ?? DBNull.Value;
+            values[at["IdleTimeoutSeconds"]] = client.IdleSeconds;
+            values[at["EndedAt"]] = (object?)endedAt ?? DBNull.Value;
+            values[at["EndReason"]] = reason is { } r ? (int)r : DBNull.Value;
+            values[at["State"]] = serializer.SerializeToArray(state);
+            sink.Write(values);
 
             if (i % 2003 == 0)
             {
@@ -194,19 +184,13 @@ public static class Seeder
                 }
             }
 
-            if ((i + 1) % BatchRows == 0)
+            if ((i + 1) % 100_000 == 0)
             {
-                transaction.Commit();
-                transaction.Dispose();
-                transaction = connection.BeginTransaction();
-                insert.Transaction = transaction;
                 Console.Write($"\r  {i + 1:N0} rows");
             }
         }
 
-        transaction.Commit();
-        transaction.Dispose();
-        Exec(connection, "PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;");
+        sink.Complete();
         Console.WriteLine();
         return new Seeded(now, sessions, users, sampleUsers, sampleEmails, sampleIps, sampleSessions);
     }
@@ -244,10 +228,4 @@ public static class Seeder
 
     private static void RandomNumberFill(Random rng, Span<byte> bytes) => rng.NextBytes(bytes);
 
-    private static void Exec(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 }

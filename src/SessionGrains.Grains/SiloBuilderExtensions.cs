@@ -29,6 +29,7 @@ public static class SiloBuilderExtensions
             .Validate(o => o.LeaseSeconds > 0, $"{TenantCacheOptions.Section}:LeaseSeconds must be more than 0.")
             .ValidateOnStart();
         silo.Services.AddSingleton<SessionTableReader>();
+        silo.Services.AddSingleton<ShardLoadGate>();
         silo.Services.AddGrainStorage(StorageNames.SessionTable, (services, _) => ActivatorUtilities.CreateInstance<SessionGrainStorage>(services));
         silo.Services.TryAddKeyedSingleton(Clock.Key, TimeProvider.System);
         silo.Services.AddSingleton<TenantCache>();

@@ -28,8 +28,14 @@ public interface ISessionRowStore
     /// </summary>
     Task WriteAsync(SessionRecord row, long? expectedVersion, CancellationToken cancellationToken);
 
-    /// <summary>Every row of one shard of one tenant, summary columns only.</summary>
-    IAsyncEnumerable<SessionRow> ReadShardAsync(string tenantId, int shard, CancellationToken cancellationToken);
+    /// <summary>How many rows one shard of one tenant has (to size a shard's arrays before it reads them).</summary>
+    Task<int> CountShardAsync(string tenantId, int shard, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every row of one shard of one tenant, summary columns only, streamed as read (no list of
+    /// them all), each string but the session id taken from <paramref name="strings"/>.
+    /// </summary>
+    IAsyncEnumerable<SessionRow> ReadShardAsync(string tenantId, int shard, ISessionStrings strings, CancellationToken cancellationToken);
 
     /// <summary>
     /// A change watermark of one shard: every write of its rows that carries a change number below

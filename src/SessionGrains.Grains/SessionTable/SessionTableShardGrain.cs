@@ -16,6 +16,7 @@ namespace SessionGrains.Grains.SessionTable;
 internal sealed partial class SessionTableShardGrain(
     ISessionRowStore rows,
     TenantCache tenants,
+    ShardLoadGate loads,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     IOptions<SessionTableOptions> options,
     SessionGrainsMetrics metrics,
@@ -36,41 +37,82 @@ internal sealed partial class SessionTableShardGrain(
     /// <summary>Every row written with a change number below this has been read (see <see cref="ISessionRowStore.ChangeWatermarkAsync"/>).</summary>
     private long _caughtUpTo;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>The load of the shard's rows: every call waits for it first.</summary>
+    private Task _loaded = Task.CompletedTask;
+
+    private readonly CancellationTokenSource _deactivating = new();
+
+    /// <remarks>
+    /// The rows are loaded beside the activation, not in it: Orleans cancels an activation that
+    /// outlasts its activation timeout (30 s), and a large shard on a busy silo, waiting for a
+    /// load slot behind the tenant's other shards, can take longer; cancelled, its next call would
+    /// start the load again from nothing, so on a loaded machine the table might never come up.
+    /// Loaded beside it, the load runs once: a call that times out while it runs answers 503 and
+    /// the caller retries while the load goes on.
+    /// </remarks>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _loaded = LoadAsync(_deactivating.Token);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deactivating.Cancel();
+        active.Remove(this);
+        return Task.CompletedTask;
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var (tenantId, shard) = Key;
-        var start = time.GetTimestamp();
-        var read = 0L;
-        _caughtUpTo = await rows.ChangeWatermarkAsync(tenantId, shard, cancellationToken);
-        await foreach (var summary in rows.ReadShardAsync(tenantId, shard, cancellationToken))
+        try
         {
-            _index.Apply(summary);
-            read++;
+            var asked = time.GetTimestamp();
+            using (await loads.EnterAsync(cancellationToken))
+            {
+                var waited = time.GetElapsedTime(asked);
+                var start = time.GetTimestamp();
+                var read = 0L;
+                _caughtUpTo = await rows.ChangeWatermarkAsync(tenantId, shard, cancellationToken);
+                _index.EnsureCapacity(await rows.CountShardAsync(tenantId, shard, cancellationToken));
+                await foreach (var summary in rows.ReadShardAsync(tenantId, shard, _index.Strings, cancellationToken))
+                {
+                    _index.Load(summary);
+                    read++;
+                }
+
+                _index.TrimExcess();
+                metrics.ShardLoaded(time.GetElapsedTime(start), read);
+                active.Add(this, () => _index.Count);
+                LogLoaded(tenantId, shard, _index.Count, (long)time.GetElapsedTime(start).TotalMilliseconds, (long)waited.TotalMilliseconds);
+            }
+        }
+        catch (Exception ex)
+        {
+            // A half-loaded shard must never answer: this activation goes, and the next call loads anew.
+            LogLoadFailed(ex, tenantId, shard);
+            DeactivateOnIdle();
+            throw;
         }
 
-        _index.TrimExcess();
-        metrics.ShardLoaded(time.GetElapsedTime(start), read);
-        active.Add(this, () => _index.Count);
-        LogLoaded(tenantId, shard, _index.Count);
         var every = TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds);
         this.RegisterGrainTimer(async _ => await Sweep(), every, every);
         var catchUp = TimeSpan.FromSeconds(options.Value.CatchUpIntervalSeconds);
         this.RegisterGrainTimer(CatchUpOnTimerAsync, catchUp, catchUp);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public async Task Apply(SessionRow summary)
     {
-        active.Remove(this);
-        return Task.CompletedTask;
-    }
-
-    public Task Apply(SessionRow summary)
-    {
+        await _loaded;
         _index.Apply(summary);
-        return Task.CompletedTask;
     }
 
-    public Task CatchUp() => CatchUpAsync(CancellationToken.None);
+    public async Task CatchUp()
+    {
+        await _loaded;
+        await CatchUpAsync(CancellationToken.None);
+    }
 
     /// <summary>
     /// Session grains tell the shard after each write, but a write whose telling failed (the
@@ -103,16 +145,22 @@ internal sealed partial class SessionTableShardGrain(
         }
     }
 
-    public Task<int> Count() => Task.FromResult(_index.Count);
+    public async Task<int> Count()
+    {
+        await _loaded;
+        return _index.Count;
+    }
 
     public async Task<ShardPage> Query(SessionQuery query)
     {
+        await _loaded;
         var tenant = await tenants.GetAsync(Key.TenantId);
         return _index.Query(query, query.AsOf ?? time.GetUtcNow(), tenant);
     }
 
     public async Task<SessionStats> Stats(string? microtenantId, DateTimeOffset asOf)
     {
+        await _loaded;
         var tenant = await tenants.GetAsync(Key.TenantId);
         return _index.Stats(microtenantId, asOf, tenant);
     }
@@ -121,12 +169,14 @@ internal sealed partial class SessionTableShardGrain(
     {
         // A marker is forgotten on this answer: a row stored but never told to this shard must be
         // in it, so read what was stored since the last look first, as user logout does.
+        await _loaded;
         await CatchUpAsync(CancellationToken.None);
         return _index.StoredActiveCoveredBy(marker);
     }
 
     public async Task<int> Sweep()
     {
+        await _loaded;
         var (tenantId, shard) = Key;
         var tenant = await tenants.GetAsync(tenantId);
         var now = time.GetUtcNow();
@@ -140,8 +190,11 @@ internal sealed partial class SessionTableShardGrain(
         return purged.Count;
     }
 
-    [LoggerMessage(LogLevel.Information, "Session table shard {TenantId}/{Shard} loaded {Count} sessions.")]
-    private partial void LogLoaded(string tenantId, int shard, int count);
+    [LoggerMessage(LogLevel.Information, "Session table shard {TenantId}/{Shard} loaded {Count} sessions in {LoadMs} ms, after waiting {WaitMs} ms for a load slot.")]
+    private partial void LogLoaded(string tenantId, int shard, int count, long loadMs, long waitMs);
+
+    [LoggerMessage(LogLevel.Warning, "Session table shard {TenantId}/{Shard} could not load its rows; the next call loads them again.")]
+    private partial void LogLoadFailed(Exception ex, string tenantId, int shard);
 
     [LoggerMessage(LogLevel.Warning, "Session table shard {TenantId}/{Shard} could not read its changed rows; it tries again at the next interval.")]
     private partial void LogCatchUpFailed(Exception ex, string tenantId, int shard);

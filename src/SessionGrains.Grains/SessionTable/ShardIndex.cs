@@ -42,8 +42,19 @@ internal sealed partial class ShardIndex
 
     public int Count => _rows.Count;
 
+    /// <summary>The pool a store shares the strings of the rows it loads for this shard through (<see cref="Load"/>).</summary>
+    public ISessionStrings Strings => _strings;
+
     /// <summary>Adds or replaces a session; an older version than the one held is ignored.</summary>
-    public void Apply(SessionRow row)
+    public void Apply(SessionRow row) => Put(row, shared: false);
+
+    /// <summary>
+    /// As <see cref="Apply"/>, for a row whose strings already come from <see cref="Strings"/> (a
+    /// shard's load): they are not looked up again, which is a tenth of a load's time.
+    /// </summary>
+    public void Load(SessionRow row) => Put(row, shared: true);
+
+    private void Put(SessionRow row, bool shared)
     {
         if (_positions.TryGetValue(row.SessionId, out var at))
         {
@@ -52,17 +63,31 @@ internal sealed partial class ShardIndex
                 return;
             }
 
-            _rows[at] = Intern(row);
+            _rows[at] = shared ? row : Intern(row);
             _hot[at] = HotOf(_rows[at], ReplaceText(_hot[at].Text, _rows[at]));
             CompactTextIfSparse();
             return;
         }
 
-        _positions[row.SessionId] = _rows.Count;
-        _rows.Add(Intern(row));
-        _hot.Add(HotOf(_rows[^1], AddText(_rows[^1])));
-        ref var mine = ref CollectionsMarshal.GetValueRefOrAddDefault(_userSessions, _rows[^1].UserId, out _);
-        (mine ??= new List<string>(1)).Add(row.SessionId);
+        var held = shared ? row : Intern(row);
+        _positions[held.SessionId] = _rows.Count;
+        _rows.Add(held);
+        _hot.Add(HotOf(held, AddText(held)));
+        ref var mine = ref CollectionsMarshal.GetValueRefOrAddDefault(_userSessions, held.UserId, out _);
+        (mine ??= new List<string>(1)).Add(held.SessionId);
+    }
+
+    /// <summary>
+    /// Makes room for <paramref name="rows"/> sessions in one go before a load: grown row by row,
+    /// each doubling of an array past 85 KB is a large-object allocation, and enough of those
+    /// start full collections, of a heap that a load fills with long-lived objects.
+    /// </summary>
+    public void EnsureCapacity(int rows)
+    {
+        _rows.EnsureCapacity(rows);
+        _hot.EnsureCapacity(rows);
+        _positions.EnsureCapacity(rows);
+        MakeRoom(rows * ExpectedTextPerRow);
     }
 
     /// <summary>Drops spare capacity (after a shard's load).</summary>

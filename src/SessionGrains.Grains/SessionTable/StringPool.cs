@@ -4,7 +4,7 @@ namespace SessionGrains.Grains.SessionTable;
 /// Shares equal strings (client ids, user agents, providers, a user's id and email across their
 /// sessions) so a million sessions hold each distinct value once. Not thread-safe: one per shard.
 /// </summary>
-internal sealed class StringPool
+internal sealed class StringPool : ISessionStrings
 {
     private readonly HashSet<string> _strings = new(StringComparer.Ordinal);
 
@@ -25,6 +25,21 @@ internal sealed class StringPool
 
         _strings.Add(value);
         return value;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Looked up by the characters themselves: a string is made only for a value not held yet.</remarks>
+    public string Share(ReadOnlySpan<char> value)
+    {
+        var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(value, out var existing))
+        {
+            return existing;
+        }
+
+        var made = new string(value);
+        _strings.Add(made);
+        return made;
     }
 
     /// <summary>Drops every string no entry uses any more (after a purge).</summary>

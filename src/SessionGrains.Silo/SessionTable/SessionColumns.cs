@@ -59,15 +59,19 @@ internal static class SessionColumns
     /// </summary>
     public const string Changed = "Changed";
 
-    /// <summary>Reads a row selected with <see cref="Row"/>'s columns, in their order.</summary>
-    public static SessionRow Read(DbDataReader r)
+    /// <summary>
+    /// Reads a row selected with <see cref="Row"/>'s columns, in their order; the strings but the
+    /// session id through <paramref name="strings"/> when given.
+    /// </summary>
+    public static SessionRow Read(DbDataReader r, ISessionStrings? strings = null)
     {
-        string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
+        string Shared(int i) => strings is null ? r.GetString(i) : strings.Share(r.GetString(i));
+        string? Text(int i) => r.IsDBNull(i) ? null : Shared(i);
         DateTimeOffset Time(int i) => DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
         DateTimeOffset? TimeOrNull(int i) => r.IsDBNull(i) ? null : Time(i);
         return new SessionRow(
-            r.GetString(0), r.GetString(1), Text(2), Text(3), (SessionKind)r.GetInt32(4), Text(5), r.GetString(6), Text(7),
-            Text(8), r.GetString(9), Text(10), Text(11), (SessionStatus)r.GetInt32(12), Time(13), Time(14), TimeOrNull(15),
+            r.GetString(0), Shared(1), Text(2), Text(3), (SessionKind)r.GetInt32(4), Text(5), Shared(6), Text(7),
+            Text(8), Shared(9), Text(10), Text(11), (SessionStatus)r.GetInt32(12), Time(13), Time(14), TimeOrNull(15),
             r.GetInt32(16), TimeOrNull(17), r.IsDBNull(18) ? null : (EndReason)r.GetInt32(18), r.GetInt64(19),
             r.GetInt64(20));
     }

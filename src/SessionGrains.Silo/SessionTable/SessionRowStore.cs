@@ -45,8 +45,11 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         $"{SessionColumns.Changed} = {NextChangeSql} " +
         "WHERE TenantId = @TenantId AND SessionId = @SessionId AND Version = @ExpectedVersion";
 
-    private static readonly string ShardSql =
+    /// <summary>The query of a shard's rows (<see cref="SessionColumns.Row"/>'s columns, in order), given @TenantId and @Shard.</summary>
+    protected static readonly string ShardSql =
         $"SELECT {SessionColumns.Names(SessionColumns.Row)} FROM Sessions WHERE TenantId = @TenantId AND Shard = @Shard";
+
+    private const string CountSql = "SELECT COUNT(*) FROM Sessions WHERE TenantId = @TenantId AND Shard = @Shard";
 
     private static readonly string ShardChangesSql =
         $"SELECT {SessionColumns.Names(SessionColumns.Row)} FROM Sessions " +
@@ -102,7 +105,8 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<SessionRow> ReadShardAsync(string tenantId, int shard, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public virtual async IAsyncEnumerable<SessionRow> ReadShardAsync(
+        string tenantId, int shard, ISessionStrings strings, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = CreateConnection();
         await connection.OpenAsync(cancellationToken);
@@ -110,8 +114,17 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return SessionColumns.Read(reader);
+            yield return SessionColumns.Read(reader, strings);
         }
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> CountShardAsync(string tenantId, int shard, CancellationToken cancellationToken)
+    {
+        await using var connection = CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = Command(connection, CountSql, ("TenantId", tenantId), ("Shard", shard));
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <inheritdoc/>

@@ -27,7 +27,7 @@ internal sealed partial class SessionTableWarmup(IGrainFactory grains, IOptions<
 
         try
         {
-            long sessions = 0;
+            var shards = new List<(string TenantId, int Shard)>();
             var tenantIds = await grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).List();
             foreach (var tenantId in tenantIds)
             {
@@ -36,17 +36,18 @@ internal sealed partial class SessionTableWarmup(IGrainFactory grains, IOptions<
 
                 // Listed but never created (a crash between the directory and the tenant's own write):
                 // its shards, which stay once loaded, would be kept for nothing.
-                if (!tenant.Exists)
+                if (tenant.Exists)
                 {
-                    continue;
-                }
-
-                // One shard at a time per tenant: loading is I/O and CPU heavy, and requests come first.
-                for (var shard = 0; shard < tenant.SessionTableShards; shard++)
-                {
-                    sessions += await grains.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(tenantId, shard)).Count();
+                    shards.AddRange(Enumerable.Range(0, tenant.SessionTableShards).Select(shard => (tenantId, shard)));
                 }
             }
+
+            // As many at once as a silo loads at once (ShardLoadGate): a tenant's shards load side by
+            // side, and no shard waits behind the others long enough for its call to time out.
+            long sessions = 0;
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = stoppingToken };
+            await Parallel.ForEachAsync(shards, parallel, async (key, _) =>
+                Interlocked.Add(ref sessions, await grains.GetGrain<ISessionTableShardGrain>(GrainKeys.Shard(key.TenantId, key.Shard)).Count()));
 
             LogWarmedUp(tenantIds.Count, sessions);
             _completed.TrySetResult(sessions);

@@ -1,6 +1,9 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using SessionGrains.Grains.SessionTable;
+using SessionGrains.SessionTable;
 using SessionGrains.Silo.Storage;
 
 namespace SessionGrains.Silo.SessionTable;
@@ -25,6 +28,28 @@ public sealed class SqliteSessionRowStore(string connectionString, ILogger<Sqlit
 
     /// <inheritdoc/>
     protected override DbConnection CreateConnection() => new SqliteConnection(connectionString);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Through <see cref="SqliteShardReader"/> rather than a data reader. SQLite reads are
+    /// synchronous whatever the API says, so the rows come without awaiting between them.
+    /// </remarks>
+    public override async IAsyncEnumerable<SessionRow> ReadShardAsync(
+        string tenantId, int shard, ISessionStrings strings, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        using var reader = new SqliteShardReader(connection, ShardSql, tenantId, shard, strings);
+        for (var read = 1; reader.Next() is { } row; read++)
+        {
+            if (read % 4096 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            yield return row;
+        }
+    }
 
     /// <inheritdoc/>
     protected override async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) =>

@@ -53,7 +53,7 @@ public abstract class SessionRowStoreTests(ITestDatabases databases) : IAsyncLif
         await Store.WriteAsync(current with { Row = current.Row with { TenantVersion = 9 } }, null, CancellationToken.None);
 
         var rows = new Dictionary<string, SessionRow>();
-        await foreach (var row in Store.ReadShardAsync(_tenant, 0, CancellationToken.None))
+        await foreach (var row in Store.ReadShardAsync(_tenant, 0, new StringPool(), CancellationToken.None))
         {
             rows.Add(row.SessionId, row);
         }
@@ -113,7 +113,7 @@ public abstract class SessionRowStoreTests(ITestDatabases databases) : IAsyncLif
         await Store.WriteAsync(Row("s0", 2, shard: 0, status: SessionStatus.Terminated), 1, CancellationToken.None);
 
         var shard = new List<SessionRow>();
-        await foreach (var summary in Store.ReadShardAsync(_tenant, 0, CancellationToken.None))
+        await foreach (var summary in Store.ReadShardAsync(_tenant, 0, new StringPool(), CancellationToken.None))
         {
             shard.Add(summary);
         }
@@ -121,6 +121,49 @@ public abstract class SessionRowStoreTests(ITestDatabases databases) : IAsyncLif
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"s{i * 2}").Order(), shard.Select(s => s.SessionId).Order());
         Assert.Equal(Row("s0", 2, status: SessionStatus.Terminated).Row, shard.Single(s => s.SessionId == "s0"));
         Assert.Equal(Row("s2", 1).Row, shard.Single(s => s.SessionId == "s2"));
+    }
+
+    [Fact]
+    public async Task A_shards_load_reads_every_row_as_written_with_its_repeated_strings_shared()
+    {
+        // Every nullable column null in some rows, text outside ASCII, and values repeated across rows.
+        var written = new List<SessionRow>();
+        for (var i = 0; i < 300; i++)
+        {
+            var bare = i % 3 == 0;
+            var row = Row($"s{i}", 1 + (i % 4), shard: i % 2, status: i % 5 == 0 ? SessionStatus.Terminated : SessionStatus.Active).Row with
+            {
+                UserId = $"user-{i % 7}",
+                UserEmail = bare ? null : $"Åsa.{i % 7}@straße.test",
+                SessionName = bare ? null : "Firefox on Ωmega",
+                ApiKeyName = bare ? null : $"key {i % 2}",
+                ClientType = bare ? null : "browser",
+                IdentityProvider = bare ? null : "okta",
+                UserAgent = bare ? null : "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/133.0 — ✓",
+                MicrotenantId = bare ? null : "emea",
+                ExpiresAt = bare ? null : DateTimeOffset.FromUnixTimeMilliseconds(1_700_036_000_000 + i),
+                TenantVersion = i,
+            };
+            await Store.WriteAsync(new SessionRecord(_tenant, i % 2, row, [1]), null, CancellationToken.None);
+            written.Add(row);
+        }
+
+        var strings = new StringPool();
+        var read = new List<SessionRow>();
+        await foreach (var row in Store.ReadShardAsync(_tenant, 0, strings, CancellationToken.None))
+        {
+            read.Add(row);
+        }
+
+        var expected = written.Where((_, i) => i % 2 == 0).ToList();
+        Assert.Equal(expected.Count, await Store.CountShardAsync(_tenant, 0, CancellationToken.None));
+        Assert.Equal(expected.OrderBy(r => r.SessionId, StringComparer.Ordinal), read.OrderBy(r => r.SessionId, StringComparer.Ordinal));
+
+        // One instance per distinct value, taken from the pool the shard passed.
+        var agents = read.Where(r => r.UserAgent is not null).Select(r => r.UserAgent).ToList();
+        Assert.True(agents.Count > 1);
+        Assert.All(agents, a => Assert.Same(agents[0], a));
+        Assert.All(read, r => Assert.Same(strings.Intern(r.UserId), r.UserId));
     }
 
     private async Task<List<string>> ChangedSinceAsync(int shard, long since)
