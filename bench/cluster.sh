@@ -47,14 +47,32 @@ drop_databases() {
 }
 trap 'cleanup; drop_databases' EXIT
 
+# CPU seconds of every PostgreSQL server process (they come and go with connections; the sum
+# over those alive before and after is what the phase cost the server, near enough).
+postgres_cpu() {
+  local total=0 pid
+  for pid in $(pgrep -u postgres postgres 2>/dev/null); do
+    total="$(awk -v t="$total" -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", t + ($14 + $15 + $16 + $17) / hz }' "/proc/$pid/stat" 2>/dev/null || echo "$total")"
+  done
+  echo "$total"
+}
+silos_cpu() {
+  local total=0 pid
+  for pid in "${silo_pids[@]}"; do total="$(awk -v t="$total" -v c="$(cpu_seconds "$pid")" 'BEGIN { printf "%.1f", t + c }')"; done
+  echo "$total"
+}
+
 load() {
-  local name="$1" urls="$2"
+  local name="$1" urls="$2" pg_before silo_before
   log "$name: $sessions sessions, $creates measured sign-ins, $refreshes refreshes with rotation ($concurrency workers)"
+  pg_before="$(postgres_cpu)" silo_before="$(silos_cpu)"
   dotnet "$root/bench/Load/bin/Release/net10.0/SessionGrains.Bench.Load.dll" \
     --url "$urls" --operator-key "$operator_key" --lua "$work/validate-$name.lua" \
     --sessions "$sessions" --creates "$creates" --refreshes "$refreshes" --concurrency "$concurrency" --max-seconds 180 \
     | tee "$work/load-$name.txt" >&2
+  echo "$(awk -v a="$(silos_cpu)" -v b="$silo_before" 'BEGIN { printf "%.1f", a - b }') $(awk -v a="$(postgres_cpu)" -v b="$pg_before" 'BEGIN { printf "%.1f", a - b }')" >"$work/cpu-$name.txt"
 }
+cpu_of() { awk -v i="$2" '{ print $i }' "$work/cpu-$1.txt"; }
 field() { grep '^RESULT ' "$work/load-$1.txt" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 stop_silos() {
   for pid in "${silo_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -139,6 +157,8 @@ Load: $concurrency workers; $creates sign-ins, then $refreshes refreshes with ro
 | refreshes with rotation per second, durable | $(field one refresh_per_s) | $(field three refresh_per_s) | >= 2,400 | $(pass "$(field one refresh_per_s)" 2400) / $(pass "$(field three refresh_per_s)" 2400) |
 | refresh p50 / p99 ms | $(field one refresh_p50_ms) / $(field one refresh_p99_ms) | $(field three refresh_p50_ms) / $(field three refresh_p99_ms) | | |
 | failures (sign-in, refresh) | $(field one failures), $(field one refresh_failures) | $(field three failures), $(field three refresh_failures) | 0 | |
+| CPU s of the load phase (warm-up, sign-ins, refresh pool, refreshes): silos / PostgreSQL | $(cpu_of one 1) / $(cpu_of one 2) | $(cpu_of three 1) / $(cpu_of three 2) | | |
+| load client CPU s during the measured sign-ins | $(field one client_cpu_s) | $(field three client_cpu_s) | | |
 
 Validate through the three silos ($sessions tokens, wrk -t1 -c$per_silo against each silo at once) against the baseline (wrk -t2 -c$connections), ${duration}s rounds alternating after a ${warmup}s warm-up:
 
