@@ -85,12 +85,16 @@ public static class ErrorHandling
 
     /// <summary>
     /// Failures of the cluster rather than of the request: a call that timed out (a shard still
-    /// loading its rows after a restart, a silo cut off from a tenant grain), a silo that left, or
-    /// storage that refused a change (which then left no trace). The client can retry; it is not a 500.
+    /// loading its rows after a restart, a silo cut off from a tenant grain), a silo that left, an
+    /// activation the runtime gave up on, or storage that refused a change (which then left no
+    /// trace). The client can retry; it is not a 500.
     /// </summary>
-    private static bool IsTransient(Exception? error) =>
+    internal static bool IsTransient(Exception? error) =>
         error is TimeoutException or ChangeNotStoredException
-            or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException;
+            or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
+            // A grain activation the runtime cancelled (it outlasted the activation timeout on a
+            // loaded silo) reaches the caller as a cancellation it did not ask for.
+            or OperationCanceledException;
 
     /// <summary>Where the JSON went wrong, without echoing the input back.</summary>
     private static string Describe(JsonException json) =>
