@@ -8,7 +8,8 @@
 #
 # Knobs (environment): BENCH_CREATES (20000), BENCH_REFRESHES (30000), BENCH_SESSIONS (1000),
 # BENCH_CREATE_CONCURRENCY (64), BENCH_DURATION (s, 20), BENCH_WARMUP (s, 5), BENCH_CONNECTIONS
-# (64, split over the silos), BENCH_ROUNDS (3), BENCH_KEEP=1 keeps the work directory.
+# (64, split over the silos), BENCH_ROUNDS (3), BENCH_PG_OPTIONS (appended to the connection
+# string, e.g. "Max Auto Prepare=0"), BENCH_KEEP=1 keeps the work directory.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,7 +38,7 @@ psql_bin="$(ls -d /usr/lib/postgresql/*/bin/psql | sort -V | tail -n 1)"
 pg_port="$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$pg_server")"
 new_database() {
   local name="bench_cluster_$$_$1"
-  SESSIONGRAINS_PG_DB="$name" "$root/scripts/postgres.sh" | tail -n 1
+  echo "$(SESSIONGRAINS_PG_DB="$name" "$root/scripts/postgres.sh" | tail -n 1)${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
   databases+=("$name")
 }
 drop_databases() {

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using SessionGrains.Grains.SessionTable;
 using SessionGrains.SessionTable;
@@ -15,8 +16,12 @@ namespace SessionGrains.Silo.SessionTable;
 /// </summary>
 internal static class SessionColumns
 {
-    /// <summary>One column: its name, its value in a record, and whether it changes after sign-in.</summary>
-    public sealed record Column(string Name, Func<SessionRecord, object?> Value, bool Changes);
+    /// <summary>
+    /// One column: its name, its value in a record, whether it changes after sign-in, and its
+    /// parameter type. The type is given, not inferred from the value, so that a null binds as the
+    /// same type as a value: a prepared statement is reused only for the same parameter types.
+    /// </summary>
+    public sealed record Column(string Name, Func<SessionRecord, object?> Value, bool Changes, DbType Type = DbType.String);
 
     /// <summary>The columns of <see cref="SessionRow"/>, in the order of its constructor.</summary>
     public static readonly Column[] Row =
@@ -25,7 +30,7 @@ internal static class SessionColumns
         new("UserId", r => r.Row.UserId, false),
         new("UserEmail", r => r.Row.UserEmail, true),
         new("SessionName", r => r.Row.SessionName, true),
-        new("Kind", r => (int)r.Row.Kind, false),
+        new("Kind", r => (int)r.Row.Kind, false, DbType.Int32),
         new("ApiKeyName", r => r.Row.ApiKeyName, false),
         new("ClientId", r => r.Row.ClientId, false),
         new("ClientType", r => r.Row.ClientType, false),
@@ -33,24 +38,24 @@ internal static class SessionColumns
         new("IpAddress", r => r.Row.IpAddress, false),
         new("UserAgent", r => r.Row.UserAgent, false),
         new("MicrotenantId", r => r.Row.MicrotenantId, false),
-        new("Status", r => (int)r.Row.Status, true),
-        new("CreatedAt", r => Milliseconds(r.Row.CreatedAt), false),
-        new("LastActivity", r => Milliseconds(r.Row.LastActivity), true),
-        new("ExpiresAt", r => Milliseconds(r.Row.ExpiresAt), false),
-        new("IdleTimeoutSeconds", r => r.Row.IdleTimeoutSeconds, false),
-        new("EndedAt", r => Milliseconds(r.Row.EndedAt), true),
-        new("EndReason", r => (int?)r.Row.EndReason, true),
-        new("Version", r => r.Row.Version, true),
-        new("TenantVersion", r => r.Row.TenantVersion, false),
+        new("Status", r => (int)r.Row.Status, true, DbType.Int32),
+        new("CreatedAt", r => Milliseconds(r.Row.CreatedAt), false, DbType.Int64),
+        new("LastActivity", r => Milliseconds(r.Row.LastActivity), true, DbType.Int64),
+        new("ExpiresAt", r => Milliseconds(r.Row.ExpiresAt), false, DbType.Int64),
+        new("IdleTimeoutSeconds", r => r.Row.IdleTimeoutSeconds, false, DbType.Int32),
+        new("EndedAt", r => Milliseconds(r.Row.EndedAt), true, DbType.Int64),
+        new("EndReason", r => (int?)r.Row.EndReason, true, DbType.Int32),
+        new("Version", r => r.Row.Version, true, DbType.Int64),
+        new("TenantVersion", r => r.Row.TenantVersion, false, DbType.Int64),
     ];
 
     /// <summary>Every column of the table: the key and the shard, the row, and the grain's full state.</summary>
     public static readonly Column[] All =
     [
         new("TenantId", r => r.TenantId, false),
-        new("Shard", r => r.Shard, false),
+        new("Shard", r => r.Shard, false, DbType.Int32),
         .. Row,
-        new("State", r => r.State, true),
+        new("State", r => r.State, true, DbType.Binary),
     ];
 
     /// <summary>

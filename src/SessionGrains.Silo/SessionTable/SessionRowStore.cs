@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -257,7 +258,9 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
         for (var i = 0; i < batch.Count; i++)
         {
             var write = batch[i];
-            await using var command = Command(connection, RowSql(write), RowParameters(write));
+            await using var command = connection.CreateCommand();
+            command.CommandText = RowSql(write);
+            Bind(command.Parameters, command.CreateParameter, RowParameters(write));
             command.Transaction = transaction;
             stored[i] = await command.ExecuteNonQueryAsync() == 1;
         }
@@ -267,24 +270,30 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
 
     private string RowSql(PendingWrite write) => write.Expected is null ? InsertSql : UpdateSql;
 
-    private static (string Name, object? Value)[] RowParameters(PendingWrite write) =>
-        [.. SessionColumns.All.Select(c => (c.Name, c.Value(write.Record))), ("ExpectedVersion", write.Expected)];
+    private static (string Name, object? Value, DbType? Type)[] RowParameters(PendingWrite write) =>
+        [.. SessionColumns.All.Select(c => (c.Name, c.Value(write.Record), (DbType?)c.Type)), ("ExpectedVersion", write.Expected, DbType.Int64)];
 
     /// <summary>A command with named parameters (nulls as DBNull).</summary>
     protected static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        Bind(command.Parameters, command.CreateParameter, parameters);
+        Bind(command.Parameters, command.CreateParameter, parameters.Select(p => (p.Name, p.Value, (DbType?)null)));
         return command;
     }
 
-    private static void Bind(DbParameterCollection target, Func<DbParameter> create, IEnumerable<(string Name, object? Value)> parameters)
+    /// <summary>Adds named parameters (nulls as DBNull), of the given types where one is given.</summary>
+    private static void Bind(DbParameterCollection target, Func<DbParameter> create, IEnumerable<(string Name, object? Value, DbType? Type)> parameters)
     {
-        foreach (var (name, value) in parameters)
+        foreach (var (name, value, type) in parameters)
         {
             var parameter = create();
             parameter.ParameterName = name;
+            if (type is { } known)
+            {
+                parameter.DbType = known;
+            }
+
             parameter.Value = value ?? DBNull.Value;
             target.Add(parameter);
         }

@@ -53,27 +53,5 @@ public sealed class PostgresStorage : StorageProvider
         new SessionTable.PostgresSessionRowStore(connectionString, loggers.CreateLogger<SessionTable.PostgresSessionRowStore>());
 
     /// <inheritdoc/>
-    /// <remarks>
-    /// Every statement the silo sends is one of a few fixed texts (Orleans' queries, the session
-    /// table's), sent thousands of times a second; unprepared, PostgreSQL parses and plans each
-    /// one again. Npgsql prepares the most used ones on each connection when asked; a connection
-    /// string that sets <c>Max Auto Prepare</c> itself (0 turns it off, e.g. behind a pooler in
-    /// transaction mode) is left as it is.
-    /// </remarks>
-    public override string ForRuntime(string connectionString)
-    {
-        // Npgsql's own builder knows every keyword, set or not; the plain one holds only those given.
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
-        {
-            builder.MaxAutoPrepare = 64;
-            builder.AutoPrepareMinUsages = 2;
-        }
-
-        return builder.ConnectionString;
-    }
-
-    /// <inheritdoc/>
     public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
 }

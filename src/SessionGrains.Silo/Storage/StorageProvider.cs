@@ -23,9 +23,6 @@ public abstract class StorageProvider
     /// <summary>A new, closed connection to the database.</summary>
     public abstract DbConnection CreateConnection(string connectionString);
 
-    /// <summary>The connection string the silo's grain storage and session table use: the configured one, with the provider's defaults for what it leaves unset.</summary>
-    public virtual string ForRuntime(string connectionString) => connectionString;
-
     /// <summary>
     /// Answers when the database holds the schema: it reads the query table rather than a
     /// constant, so a database the scripts have not run on is not ready.

@@ -16,7 +16,7 @@ public static class StorageSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder UseSessionGrainsStorage(this ISiloBuilder silo, SessionGrainsOptions options, StorageProvider provider)
     {
-        var cs = provider.ForRuntime(options.Storage.ConnectionString);
+        var cs = options.Storage.ConnectionString;
         var cluster = options.Cluster;
         silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
         {
