@@ -15,26 +15,6 @@ public static class MetricTags
     /// <summary>Why a session ended.</summary>
     public const string Reason = "reason";
 
-    private static readonly Dictionary<EndReason, string> EndReasons = new()
-    {
-        [EndReason.UserLogout] = "user_logout",
-        [EndReason.AdminTerminated] = "admin_terminated",
-        [EndReason.UserLogoutAll] = "user_logout_all",
-        [EndReason.Denylisted] = "denylisted",
-        [EndReason.TenantLogoutAll] = "tenant_logout_all",
-        [EndReason.IdleTimeout] = "idle_timeout",
-        [EndReason.MaxLifetime] = "max_lifetime",
-        [EndReason.TokenReuse] = "token_reuse",
-        [EndReason.Evicted] = "evicted",
-    };
-
-    private static readonly Dictionary<InactiveReason, string> InactiveReasons = new()
-    {
-        [InactiveReason.Unknown] = "unknown",
-        [InactiveReason.Terminated] = "terminated",
-        [InactiveReason.Expired] = "expired",
-    };
-
     private static readonly Dictionary<SignInError, string> SignInErrors = new()
     {
         [SignInError.UserDenylisted] = "user_denylisted",
@@ -42,13 +22,13 @@ public static class MetricTags
     };
 
     /// <summary>Every value <see cref="Of(EndReason)"/> gives.</summary>
-    public static IReadOnlyCollection<string> EndReasonValues => EndReasons.Values;
+    public static IReadOnlyCollection<string> EndReasonValues => [.. Enum.GetValues<EndReason>().Select(r => r.Name())];
 
     /// <summary><c>reason</c> of a session end.</summary>
-    public static string Of(EndReason reason) => EndReasons[reason];
+    public static string Of(EndReason reason) => reason.Name();
 
     /// <summary><c>result</c> of a validation: <c>active</c>, or why not.</summary>
-    public static string Of(InactiveReason? inactive) => inactive is { } reason ? InactiveReasons[reason] : "active";
+    public static string Of(InactiveReason? inactive) => inactive is { } reason ? reason.Name() : "active";
 
     /// <summary><c>result</c> of a sign-in: <c>created</c>, or the error code that refused it.</summary>
     public static string Of(SignInError? error) => error is { } refused ? SignInErrors[refused] : "created";

@@ -1,9 +1,12 @@
 using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 
-namespace SessionGrains.Silo.Api;
+namespace SessionGrains;
 
-/// <summary>The contract's spelling of each enum value, both ways. One table per enum.</summary>
+/// <summary>
+/// The contract's spelling of each enum value, both ways. One table per enum, for the HTTP layer
+/// and for whatever else names them (the metrics' tags), so every surface spells them alike.
+/// </summary>
 public static class WireNames
 {
     private static readonly Dictionary<ApiKeyRole, string> Roles = new()
