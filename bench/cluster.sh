@@ -36,10 +36,12 @@ databases=()
 pg_server="$("$root/scripts/postgres.sh" | tail -n 1)"
 psql_bin="$(ls -d /usr/lib/postgresql/*/bin/psql | sort -V | tail -n 1)"
 pg_port="$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$pg_server")"
+# Sets $database to the connection string of a new database named for the phase (not in a
+# subshell, so the name is remembered for the drop on exit).
 new_database() {
   local name="bench_cluster_$$_$1"
-  echo "$(SESSIONGRAINS_PG_DB="$name" "$root/scripts/postgres.sh" | tail -n 1)${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
   databases+=("$name")
+  database="$(SESSIONGRAINS_PG_DB="$name" "$root/scripts/postgres.sh" | tail -n 1)${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
 }
 drop_databases() {
   for name in "${databases[@]}"; do
@@ -82,16 +84,16 @@ stop_silos() {
 }
 
 # One silo.
-one_db="$(new_database one)"
-start_silo one-silo postgres "$one_db" "bench-one-$$"
+new_database one
+start_silo one-silo postgres "$database" "bench-one-$$"
 wait_ready one-silo "http://127.0.0.1:$silo_port/health/ready" "$silo_pid"
 load one "http://127.0.0.1:$silo_port"
 stop_silos
 
 # Three silo processes of one cluster.
-three_db="$(new_database three)"
+new_database three
 for i in 1 2 3; do
-  start_silo "silo-$i" postgres "$three_db" "bench-three-$$"
+  start_silo "silo-$i" postgres "$database" "bench-three-$$"
   wait_ready "silo-$i" "http://127.0.0.1:$silo_port/health/ready" "$silo_pid"
 done
 cluster_pids=("${silo_pids[@]}")
