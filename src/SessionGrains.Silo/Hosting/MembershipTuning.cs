@@ -23,9 +23,11 @@ public static class MembershipTuning
         options.ProbeTimeout = ProbeTimeout;
         options.NumMissedProbesLimit = MissedProbesLimit;
         options.NumVotesForDeathDeclaration = 2;
-        // A silo that stops writing its I-am-alive row is seen as dead by table readers this
-        // soon too, which covers the case where every prober of it is itself gone.
+        // An active entry whose I-am-alive time is two writes old is treated as stale: 20 s
+        // instead of 60 s, which matters when every silo that probed it is gone too.
         options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+        // Each silo reads the whole table this often (not every 60 s), so one that missed a
+        // membership update catches up within it.
         options.TableRefreshTimeout = TimeSpan.FromSeconds(10);
     }
 }
