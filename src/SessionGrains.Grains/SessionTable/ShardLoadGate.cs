@@ -14,22 +14,5 @@ public sealed class ShardLoadGate
     public int Width { get; } = Environment.ProcessorCount;
 
     /// <summary>Waits for a free slot; disposing the result frees it.</summary>
-    public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
-    {
-        await _slots.WaitAsync(cancellationToken);
-        return new Slot(_slots);
-    }
-
-    private sealed class Slot(SemaphoreSlim slots) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                slots.Release();
-            }
-        }
-    }
+    public Task<IDisposable> EnterAsync(CancellationToken cancellationToken) => _slots.EnterAsync(cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using SessionGrains.Grains;
 
 namespace SessionGrains.Silo.Storage;
 
@@ -33,22 +34,5 @@ public sealed class SqliteWriteGate
     }
 
     /// <summary>Waits for the turn to write; dispose the result to pass it on.</summary>
-    public async ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken)
-    {
-        await _writer.WaitAsync(cancellationToken);
-        return new Turn(_writer);
-    }
-
-    private sealed class Turn(SemaphoreSlim writer) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                writer.Release();
-            }
-        }
-    }
+    public Task<IDisposable> EnterAsync(CancellationToken cancellationToken) => _writer.EnterAsync(cancellationToken);
 }
