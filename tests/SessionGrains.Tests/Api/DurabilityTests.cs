@@ -149,6 +149,7 @@ public abstract class DurabilityTests(ITestDatabases databases)
     [Theory]
     [InlineData("REPLACE-ME-operator-key-as-the-k8s-secret-file-has-it")]
     [InlineData("sgo.too-short")]
+    [InlineData("sgo.longer-than-any-request-may-present-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
     public async Task The_silo_refuses_to_start_with_a_placeholder_or_short_operator_key(string key)
     {
         var settings = await FreshAsync(operatorKey: key);

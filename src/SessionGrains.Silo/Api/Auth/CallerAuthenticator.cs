@@ -13,9 +13,6 @@ namespace SessionGrains.Silo.Api.Auth;
 /// </summary>
 public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache tenants)
 {
-    /// <summary>Longest operator key (the contract's limit); nothing longer is hashed.</summary>
-    private const int MaxOperatorKeyLength = 256;
-
     /// <summary>Longest Basic credentials read: base64 of a user name, a colon and a key.</summary>
     private const int MaxBasicLength = 1024;
 
@@ -44,7 +41,7 @@ public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache ten
                 : null;
         }
 
-        return presented.Length is > 0 and <= MaxOperatorKeyLength && operatorKey.Matches(presented) ? Caller.Operator : null;
+        return presented.Length is > 0 and <= OperatorKey.MaximumLength && operatorKey.Matches(presented) ? Caller.Operator : null;
     }
 
     private static string? Credential(string header, string scheme) =>

@@ -19,7 +19,11 @@ internal sealed class OperatorKeyBootstrap(
         var auth = options.Value.Auth;
         if (!string.IsNullOrWhiteSpace(auth.OperatorKey))
         {
-            EnsureNotAPlaceholder(auth.OperatorKey);
+            if (OperatorKey.Refusal(auth.OperatorKey) is { } refusal)
+            {
+                throw new InvalidOperationException(refusal);
+            }
+
             operatorKey.Set(Secrets.Hash(auth.OperatorKey));
             return;
         }
@@ -46,24 +50,4 @@ internal sealed class OperatorKeyBootstrap(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>
-    /// The key that opens every tenant must not be one anybody can guess: a deployment applied
-    /// with the manifests' placeholder (<see cref="Placeholder"/>) or with a short key stops here,
-    /// instead of running with a key written in the repository.
-    /// </summary>
-    private static void EnsureNotAPlaceholder(string key)
-    {
-        if (key.Contains(Placeholder, StringComparison.OrdinalIgnoreCase) || key.Length < MinimumLength)
-        {
-            throw new InvalidOperationException(
-                $"SessionGrains__Auth__OperatorKey is a placeholder or shorter than {MinimumLength} characters: set a random key (e.g. sgo. and 64 hex digits).");
-        }
-    }
-
-    /// <summary>What the k8s/ secret files hold until someone replaces them.</summary>
-    public const string Placeholder = "REPLACE-ME";
-
-    /// <summary>The shortest configured operator key accepted.</summary>
-    public const int MinimumLength = 32;
 }
