@@ -83,9 +83,10 @@ internal sealed partial class SessionTableShardGrain(
                 }
 
                 _index.TrimExcess();
-                metrics.ShardLoaded(time.GetElapsedTime(start), read);
+                var took = time.GetElapsedTime(start);
+                metrics.ShardLoaded(took, read);
                 active.Add(this, () => _index.Count);
-                LogLoaded(tenantId, shard, _index.Count, (long)time.GetElapsedTime(start).TotalMilliseconds, (long)waited.TotalMilliseconds);
+                LogLoaded(tenantId, shard, _index.Count, (long)took.TotalMilliseconds, (long)waited.TotalMilliseconds);
             }
         }
         catch (Exception ex)
