@@ -1,37 +1,28 @@
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using SessionGrains.Grains.SessionTable;
 using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
+using SessionGrains.Silo.Storage;
 
 namespace SessionGrains.Silo.SessionTable;
 
 /// <summary>
 /// The session table in a relational database, shared by every provider: reads go straight to
-/// the database; writes are queued and committed in groups, one transaction (one log flush)
-/// for as many as arrived meanwhile, so throughput grows with concurrency instead of being
-/// bounded by one flush per session. A provider supplies its connection.
+/// the database; writes are committed in groups (<see cref="GroupCommit{T}"/>). A provider supplies its connection.
 /// </summary>
-public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposable
+public abstract class SessionRowStore : ISessionRowStore, IAsyncDisposable
 {
     /// <summary>The most rows one transaction carries.</summary>
     private const int MaxBatch = 512;
 
-    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly ILogger _logger;
-    private readonly Task _writer;
+    private readonly GroupCommit<PendingWrite> _writes;
 
-    /// <summary>Starts the writer loop.</summary>
-    protected SessionRowStore(ILogger logger)
-    {
-        _logger = logger;
-        _writer = Task.Run(WriteLoopAsync);
-    }
+    /// <summary>A store whose writes are committed in groups.</summary>
+    protected SessionRowStore(ILogger logger) => _writes = new("session", MaxBatch, CommitGroupAsync, logger);
 
     // Plain SQL that SQLite and PostgreSQL both take as it is: named @parameters, ON CONFLICT.
     private const string ReadSql = "SELECT Version, State FROM Sessions WHERE TenantId = @TenantId AND SessionId = @SessionId";
@@ -94,16 +85,8 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
     }
 
     /// <inheritdoc/>
-    public Task WriteAsync(SessionRecord row, long? expectedVersion, CancellationToken cancellationToken)
-    {
-        var pending = new PendingWrite(row, expectedVersion);
-        if (!_writes.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(SessionRowStore));
-        }
-
-        return pending.Done.Task.WaitAsync(cancellationToken);
-    }
+    public Task WriteAsync(SessionRecord row, long? expectedVersion, CancellationToken cancellationToken) =>
+        _writes.WriteAsync(new PendingWrite(row, expectedVersion), cancellationToken);
 
     /// <inheritdoc/>
     public virtual async IAsyncEnumerable<SessionRow> ReadShardAsync(
@@ -171,139 +154,30 @@ public abstract partial class SessionRowStore : ISessionRowStore, IAsyncDisposab
     /// <summary>Stops taking writes and finishes those queued.</summary>
     public async ValueTask DisposeAsync()
     {
-        _writes.Writer.TryComplete();
-        await _writer;
-        _stopping.Dispose();
+        await _writes.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<PendingWrite>(MaxBatch);
-        while (await _writes.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-
-            try
-            {
-                await CommitGroupAsync(batch);
-            }
-            catch (Exception ex)
-            {
-                // The transaction rolled back: none of the group is stored, and each caller hears so.
-                LogGroupFailed(ex, batch.Count);
-                foreach (var write in batch)
-                {
-                    write.Done.TrySetException(ex);
-                }
-            }
-
-            batch.Clear();
-        }
-    }
-
-    private async Task CommitGroupAsync(List<PendingWrite> batch)
+    private async Task<IReadOnlyList<Exception?>> CommitGroupAsync(IReadOnlyList<PendingWrite> batch)
     {
         using var turn = await EnterWriteAsync(CancellationToken.None);
         await using var connection = CreateConnection();
         await connection.OpenAsync();
         await using var transaction = await BeginWriteAsync(connection, CancellationToken.None);
-        var stored = connection.CanCreateBatch
-            ? await ExecuteAsBatchAsync(connection, transaction, batch)
-            : await ExecuteOneByOneAsync(connection, transaction, batch);
+        var stored = await SqlStatements.ExecuteAsync(connection, transaction, [.. batch.Select(RowStatement)]);
         await transaction.CommitAsync();
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var write = batch[i];
-            if (stored[i])
-            {
-                write.Done.TrySetResult();
-            }
-            else
-            {
-                write.Done.TrySetException(new InconsistentStateException(
-                    $"Session {write.Record.TenantId}/{write.Record.Row.SessionId} is not at version {write.Expected?.ToString() ?? "(new)"}.",
-                    "(unknown)", write.Expected?.ToString() ?? "(new)"));
-            }
-        }
+        return [.. batch.Select((write, i) => stored[i] == 1 ? null : (Exception)new InconsistentStateException(
+            $"Session {write.Record.TenantId}/{write.Record.Row.SessionId} is not at version {write.Expected?.ToString() ?? "(new)"}.",
+            "(unknown)", write.Expected?.ToString() ?? "(new)"))];
     }
 
-    /// <summary>
-    /// The group's statements in one round trip (PostgreSQL): a row at a time, the writer waits a
-    /// round trip per row, and that wait, not the commit, bounded a silo's durable sign-ins.
-    /// </summary>
-    private async Task<bool[]> ExecuteAsBatchAsync(DbConnection connection, DbTransaction transaction, List<PendingWrite> batch)
-    {
-        await using var commands = connection.CreateBatch();
-        commands.Transaction = transaction;
-        foreach (var write in batch)
-        {
-            var command = commands.CreateBatchCommand();
-            command.CommandText = RowSql(write);
-            Bind(command.Parameters, command.CreateParameter, RowParameters(write));
-            commands.BatchCommands.Add(command);
-        }
+    private SqlStatement RowStatement(PendingWrite write) => new(
+        write.Expected is null ? InsertSql : UpdateSql,
+        [.. SessionColumns.All.Select(c => (c.Name, c.Value(write.Record), (DbType?)c.Type)), ("ExpectedVersion", write.Expected, DbType.Int64)]);
 
-        await commands.ExecuteNonQueryAsync();
-        return [.. commands.BatchCommands.Select(c => c.RecordsAffected == 1)];
-    }
+    /// <inheritdoc cref="SqlStatements.Command"/>
+    protected static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        SqlStatements.Command(connection, sql, parameters);
 
-    /// <summary>The group's statements one after another, on a database without batches (SQLite, in process).</summary>
-    private async Task<bool[]> ExecuteOneByOneAsync(DbConnection connection, DbTransaction transaction, List<PendingWrite> batch)
-    {
-        var stored = new bool[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var write = batch[i];
-            await using var command = connection.CreateCommand();
-            command.CommandText = RowSql(write);
-            Bind(command.Parameters, command.CreateParameter, RowParameters(write));
-            command.Transaction = transaction;
-            stored[i] = await command.ExecuteNonQueryAsync() == 1;
-        }
-
-        return stored;
-    }
-
-    private string RowSql(PendingWrite write) => write.Expected is null ? InsertSql : UpdateSql;
-
-    private static (string Name, object? Value, DbType? Type)[] RowParameters(PendingWrite write) =>
-        [.. SessionColumns.All.Select(c => (c.Name, c.Value(write.Record), (DbType?)c.Type)), ("ExpectedVersion", write.Expected, DbType.Int64)];
-
-    /// <summary>A command with named parameters (nulls as DBNull).</summary>
-    protected static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        Bind(command.Parameters, command.CreateParameter, parameters.Select(p => (p.Name, p.Value, (DbType?)null)));
-        return command;
-    }
-
-    /// <summary>Adds named parameters (nulls as DBNull), of the given types where one is given.</summary>
-    private static void Bind(DbParameterCollection target, Func<DbParameter> create, IEnumerable<(string Name, object? Value, DbType? Type)> parameters)
-    {
-        foreach (var (name, value, type) in parameters)
-        {
-            var parameter = create();
-            parameter.ParameterName = name;
-            if (type is { } known)
-            {
-                parameter.DbType = known;
-            }
-
-            parameter.Value = value ?? DBNull.Value;
-            target.Add(parameter);
-        }
-    }
-
-    private sealed record PendingWrite(SessionRecord Record, long? Expected)
-    {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    [LoggerMessage(LogLevel.Error, "A group of {Count} session writes failed and was rolled back.")]
-    private partial void LogGroupFailed(Exception ex, int count);
+    private sealed record PendingWrite(SessionRecord Record, long? Expected);
 }

@@ -52,4 +52,9 @@ public sealed class SqliteStorage : StorageProvider
 
     /// <inheritdoc/>
     public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
+
+    /// <inheritdoc/>
+    /// <remarks>Every writer of the file queues at its <see cref="SqliteWriteGate"/>.</remarks>
+    public override async ValueTask<IDisposable?> EnterWriteAsync(string connectionString, CancellationToken cancellationToken) =>
+        await SqliteWriteGate.For(connectionString).EnterAsync(cancellationToken);
 }

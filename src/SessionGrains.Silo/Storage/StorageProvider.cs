@@ -23,6 +23,10 @@ public abstract class StorageProvider
     /// <summary>A new, closed connection to the database.</summary>
     public abstract DbConnection CreateConnection(string connectionString);
 
+    /// <summary>Waits, where the database needs it, for this process's turn to write (null: no wait).</summary>
+    public virtual async ValueTask<IDisposable?> EnterWriteAsync(string connectionString, CancellationToken cancellationToken) =>
+        await ValueTask.FromResult<IDisposable?>(null);
+
     /// <summary>
     /// Answers when the database holds the schema: it reads the query table rather than a
     /// constant, so a database the scripts have not run on is not ready.
