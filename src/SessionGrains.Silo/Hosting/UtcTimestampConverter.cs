@@ -13,5 +13,8 @@ internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
         reader.GetDateTimeOffset();
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture));
+        writer.WriteStringValue(Text(value));
+
+    /// <summary>The contract's text of a timestamp, wherever one is written (JSON, CSV).</summary>
+    public static string Text(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
 }

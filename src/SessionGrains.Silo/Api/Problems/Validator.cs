@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.Extensions.Primitives;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace SessionGrains.Silo.Api.Problems;
@@ -56,6 +58,34 @@ public sealed class Validator
         return value is not null;
     }
 
+    /// <summary>The one value of a query parameter bound as text (null when absent); an error when it is given more than once.</summary>
+    public string? Once(string field, StringValues values)
+    {
+        if (values.Count > 1)
+        {
+            Add(field, "must be given once.");
+        }
+
+        return values.Count == 0 ? null : values[0];
+    }
+
+    /// <summary>An ISO 8601 timestamp (UTC when it names no offset); null, and an error, when it is not one.</summary>
+    public DateTimeOffset? Timestamp(string field, string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            return value;
+        }
+
+        Add(field, "must be an ISO 8601 timestamp, e.g. 2026-11-25T19:29:28Z.");
+        return null;
+    }
+
     /// <summary>Checks an identifier (1-128 of A-Z a-z 0-9 . _ @ + -).</summary>
     public void Identifier(string field, string? value, bool required = true)
     {
@@ -75,8 +105,12 @@ public sealed class Validator
         }
     }
 
-    /// <summary>Checks an optional free-text field's length.</summary>
-    public void Text(string field, string? value, int maxLength, bool required = false)
+    /// <summary>
+    /// Checks an optional free-text field's length and refuses control characters, which a name
+    /// shown on one line of a table must not carry; <paramref name="lineBreaks"/> lets prose
+    /// (a reason) keep its line breaks and tabs.
+    /// </summary>
+    public void Text(string field, string? value, int maxLength, bool required = false, bool lineBreaks = false)
     {
         if (value is null)
         {
@@ -93,9 +127,9 @@ public sealed class Validator
             Add(field, required ? $"must be 1-{maxLength} characters." : $"must be at most {maxLength} characters.");
         }
 
-        if (value.Any(char.IsControl))
+        if (value.Any(c => char.IsControl(c) && !(lineBreaks && c is '\n' or '\r' or '\t')))
         {
-            Add(field, "must not contain control characters.");
+            Add(field, lineBreaks ? "must not contain control characters other than line breaks and tabs." : "must not contain control characters.");
         }
     }
 

@@ -1,18 +1,15 @@
 using System.Buffers.Binary;
-using System.Buffers.Text;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using SessionGrains.SessionTable;
+using SessionGrains.Silo.Api.Lists;
 
 namespace SessionGrains.Silo.Api.Sessions;
 
 /// <summary>
-/// The session table's keyset cursor, opaque to clients: base64url of a small versioned binary
-/// (the next page's number and the position of the last row shown) followed by a checksum of
-/// that binary together with the tenant and the query's effective filters, sort and page size.
-/// A cursor therefore answers only the list it came from; one that does not decode, was altered,
-/// or meets other filters is refused without being believed. It carries no authority: the
+/// The session table's keyset cursor, opaque to clients: a small versioned binary (the next
+/// page's number and the position of the last row shown) sealed for the tenant and the query's
+/// effective filters, sort and page size (<see cref="CursorSeal"/>). It carries no authority: the
 /// caller's scope and filters always come from the request itself.
 /// </summary>
 public static class SessionCursor
@@ -24,7 +21,6 @@ public static class SessionCursor
     public const int MaxLength = 1600;
 
     private const byte Version = 1;
-    private const int ChecksumBytes = 8;
 
     // version, page, number, IP (two halves), text flag and length, id length.
     private const int FixedBytes = 1 + 4 + 8 + 16 + 1 + 2 + 1;
@@ -34,7 +30,7 @@ public static class SessionCursor
     {
         var text = last.Text is null ? [] : Encoding.UTF8.GetBytes(last.Text);
         var id = Encoding.UTF8.GetBytes(last.SessionId);
-        var bytes = new byte[FixedBytes + text.Length + id.Length + ChecksumBytes];
+        var bytes = new byte[FixedBytes + text.Length + id.Length];
         var span = bytes.AsSpan();
         span[0] = Version;
         BinaryPrimitives.WriteInt32BigEndian(span[1..], nextPage);
@@ -46,9 +42,7 @@ public static class SessionCursor
         text.CopyTo(span[32..]);
         span[32 + text.Length] = (byte)id.Length;
         id.CopyTo(span[(33 + text.Length)..]);
-        var payload = span[..^ChecksumBytes];
-        Checksum(tenantId, query, payload, span[^ChecksumBytes..]);
-        return Base64Url.EncodeToString(bytes);
+        return CursorSeal.Seal(Identity(tenantId, query), bytes);
     }
 
     /// <summary>
@@ -59,26 +53,12 @@ public static class SessionCursor
     {
         page = 0;
         position = null!;
-        if (cursor.Length is 0 or > MaxLength || !Base64Url.IsValid(cursor, out var length)
-            || length < FixedBytes + ChecksumBytes)
+        if (CursorSeal.Open(cursor, Identity(tenantId, query), MaxLength) is not { } bytes || bytes.Length < FixedBytes || bytes[0] != Version)
         {
             return false;
         }
 
-        Span<byte> bytes = stackalloc byte[length];
-        if (Base64Url.DecodeFromChars(cursor, bytes) != length)
-        {
-            return false;
-        }
-
-        var payload = bytes[..^ChecksumBytes];
-        Span<byte> expected = stackalloc byte[ChecksumBytes];
-        Checksum(tenantId, query, payload, expected);
-        if (!expected.SequenceEqual(bytes[^ChecksumBytes..]) || payload[0] != Version)
-        {
-            return false;
-        }
-
+        var payload = bytes.AsSpan();
         page = BinaryPrimitives.ReadInt32BigEndian(payload[1..]);
         var textLength = BinaryPrimitives.ReadUInt16BigEndian(payload[30..]);
         if (page < 2 || payload[29] > 1 || payload.Length < FixedBytes + textLength
@@ -103,25 +83,15 @@ public static class SessionCursor
         return true;
     }
 
-    /// <summary>
-    /// The first bytes of SHA-256 over the list's identity (tenant, every effective filter, sort,
-    /// page size) and the payload: a mismatch means another list or an altered cursor. Not a
-    /// secret: the cursor only says where to start, never what the caller may see.
-    /// </summary>
-    private static void Checksum(string tenantId, SessionQuery q, ReadOnlySpan<byte> payload, Span<byte> into)
+    /// <summary>The identity of the list a cursor walks: tenant, every effective filter, sort and page size.</summary>
+    private static string Identity(string tenantId, SessionQuery q)
     {
         static string Of(string? value) => value is null ? "-" : "=" + value;
         static string When(DateTimeOffset? value) => value is { } t ? t.UtcTicks.ToString(CultureInfo.InvariantCulture) : "-";
 
-        var identity = string.Join('\u001f',
+        return string.Join('\u001f',
             "sessions/v1", tenantId, Of(q.Search), q.Status.ToString(), Of(q.UserId), Of(q.ClientId), q.Kind?.ToString() ?? "-",
             Of(q.MicrotenantId), Of(q.IpAddress), When(q.CreatedAfter), When(q.CreatedBefore), q.Sort.ToString(),
             q.Descending ? "desc" : "asc", q.Take.ToString(CultureInfo.InvariantCulture));
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(identity));
-        hash.AppendData(payload);
-        Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
-        digest[..into.Length].CopyTo(into);
     }
 }

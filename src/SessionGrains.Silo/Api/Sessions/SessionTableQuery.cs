@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Primitives;
 using SessionGrains.SessionTable;
@@ -53,15 +52,7 @@ public sealed record SessionTableQuery(
 
     private (SessionQuery Query, Paging Paging, string? Cursor) Read(Validator v)
     {
-        string? One(string name, StringValues values)
-        {
-            if (values.Count > 1)
-            {
-                v.Add(name, "must be given once.");
-            }
-
-            return values.Count == 0 ? null : values[0];
-        }
+        string? One(string name, StringValues values) => v.Once(name, values);
 
         var search = One("search", Search);
         if (search is not null)
@@ -105,8 +96,8 @@ public sealed record SessionTableQuery(
             v.IpAddress("ipAddress", ip);
         }
 
-        var createdAfter = Timestamp("createdAfter", One("createdAfter", CreatedAfter), v);
-        var createdBefore = Timestamp("createdBefore", One("createdBefore", CreatedBefore), v);
+        var createdAfter = v.Timestamp("createdAfter", One("createdAfter", CreatedAfter));
+        var createdBefore = v.Timestamp("createdBefore", One("createdBefore", CreatedBefore));
 
         var sort = SessionSortKey.CreatedAt;
         var descending = true;
@@ -133,21 +124,5 @@ public sealed record SessionTableQuery(
         var query = new SessionQuery(
             search, status, userId, clientId, kind, microtenantId, ip, createdAfter, createdBefore, sort, descending, paging.Skip, paging.PageSize);
         return (query, paging, cursor);
-    }
-
-    private static DateTimeOffset? Timestamp(string field, string? text, Validator v)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
-        {
-            return value;
-        }
-
-        v.Add(field, "must be an ISO 8601 timestamp, e.g. 2026-11-25T19:29:28Z.");
-        return null;
     }
 }
