@@ -50,7 +50,8 @@ public sealed record ApiKeyCredential(
     [property: Id(0)] string KeyId,
     [property: Id(1)] byte[] SecretHash,
     [property: Id(2)] ApiKeyRole Role,
-    [property: Id(3)] string? MicrotenantId);
+    [property: Id(3)] string? MicrotenantId,
+    [property: Id(4)] string? Name = null);
 
 /// <summary>
 /// The tenant data every request reads, cached on each silo. <see cref="Version"/> only grows,

@@ -205,7 +205,7 @@ internal sealed class TenantGrain(
             state.State.Policy,
             state.State.Keys.Values.ToDictionary(
                 k => k.Info.KeyId,
-                k => new ApiKeyCredential(k.Info.KeyId, k.SecretHash, k.Info.Role, k.Info.MicrotenantId),
+                k => new ApiKeyCredential(k.Info.KeyId, k.SecretHash, k.Info.Role, k.Info.MicrotenantId, k.Info.Name),
                 StringComparer.Ordinal),
             state.State.SessionTableShards,
             state.State.LogoutAlls.ToArray(),

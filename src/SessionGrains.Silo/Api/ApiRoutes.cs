@@ -1,3 +1,4 @@
+using SessionGrains.Silo.Api.Audit;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.Sessions;
@@ -8,7 +9,8 @@ namespace SessionGrains.Silo.Api;
 
 /// <summary>
 /// The route tree of /api/v1. Who may call what is decided by the groups' filters, once, not by
-/// each handler: every route needs a known key; /tenants is the operator's; every
+/// each handler: every route needs a known key, and every administrative answer is recorded in
+/// the audit log before it leaves; /tenants and /audit are the operator's; every
 /// /tenants/{tenantId} route checks its tenant id, the caller's role, its input and (for the
 /// operator) that the tenant exists, in that order.
 /// </summary>
@@ -17,15 +19,17 @@ public static class ApiRoutes
     /// <summary>Maps every route of this version.</summary>
     public static IEndpointRouteBuilder MapApiV1(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthenticatedCaller();
+        var api = app.MapGroup("/api/v1").RequireAuthenticatedCaller().RecordAudit();
         api.MapGroup("/tenants").RequireOperator().ValidateRequests().MapTenantDirectoryEndpoints();
+        api.MapOperatorAuditEndpoints();
         api.MapGroup("/tenants/{tenantId}").RequireTenantAccess()
             .MapTenantEndpoints()
             .MapApiKeyEndpoints()
             .MapMicrotenantEndpoints()
             .MapSessionLifecycleEndpoints()
             .MapSessionAdminEndpoints()
-            .MapUserEndpoints();
+            .MapUserEndpoints()
+            .MapAuditEndpoints();
         return app;
     }
 }

@@ -6,6 +6,7 @@ using SessionGrains.Silo.Api;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
+using SessionGrains.Silo.Audit;
 using SessionGrains.Silo.Health;
 using SessionGrains.Silo.SessionTable;
 using SessionGrains.Silo.Storage;
@@ -71,6 +72,7 @@ public static class SiloApp
         builder.Services.AddHostedService<GracefulShutdown>();
         builder.Services.AddSingleton<OperatorKey>();
         builder.Services.AddSingleton<CallerAuthenticator>();
+        builder.Services.AddSessionGrainsAudit(builder.Configuration, storage, options.Storage.ConnectionString);
 
         configure?.Invoke(builder);
         builder.UseOrleans(silo => silo.UseSessionGrainsStorage(options, storage).AddSessionGrains());

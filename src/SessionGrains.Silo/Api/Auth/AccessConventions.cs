@@ -56,7 +56,7 @@ public static class AccessConventions
     /// <c>AddEndpointFilter&lt;T&gt;</c> makes one per request; these hold no request state and
     /// run on every call, validate included, so one instance serves them all.
     /// </summary>
-    private static RouteGroupBuilder AddSharedFilter<TFilter>(this RouteGroupBuilder group) where TFilter : IEndpointFilter =>
+    internal static RouteGroupBuilder AddSharedFilter<TFilter>(this RouteGroupBuilder group) where TFilter : IEndpointFilter =>
         group.AddEndpointFilterFactory((context, next) =>
         {
             var filter = ActivatorUtilities.CreateInstance<TFilter>(context.ApplicationServices);

@@ -5,11 +5,15 @@ namespace SessionGrains.Silo.Api.Auth;
 /// <summary>
 /// Who is calling: the operator, or the holder of one tenant's API key. A key with a
 /// <see cref="MicrotenantId"/> acts inside that microtenant only: that is its scope.
+/// <see cref="KeyName"/> is the key's name, for the audit log.
 /// </summary>
-public sealed record Caller(bool IsOperator, string? TenantId, ApiKeyRole? Role, string? MicrotenantId, string? KeyId)
+public sealed record Caller(bool IsOperator, string? TenantId, ApiKeyRole? Role, string? MicrotenantId, string? KeyId, string? KeyName = null)
 {
+    /// <summary>The operator's key id and role name in the audit log.</summary>
+    public const string OperatorName = "operator";
+
     /// <summary>The operator: every tenant, every route.</summary>
-    public static Caller Operator { get; } = new(true, null, null, null, null);
+    public static Caller Operator { get; } = new(true, null, null, null, OperatorName, OperatorName);
 
     /// <summary>
     /// True when this caller may act on <paramref name="tenantId"/> with one of <paramref name="roles"/>;

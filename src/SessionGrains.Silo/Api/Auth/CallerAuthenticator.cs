@@ -37,7 +37,7 @@ public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache ten
             var tenant = await tenants.GetAsync(key.TenantId);
             return tenant.Keys.TryGetValue(key.Id, out var credential)
                 && Secrets.HashesEqual(key.Hash(), credential.SecretHash)
-                ? new Caller(false, key.TenantId, credential.Role, credential.MicrotenantId, credential.KeyId)
+                ? new Caller(false, key.TenantId, credential.Role, credential.MicrotenantId, credential.KeyId, credential.Name)
                 : null;
         }
 

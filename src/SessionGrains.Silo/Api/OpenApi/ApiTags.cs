@@ -21,6 +21,9 @@ public static class ApiTags
     /// <summary>Users and the denylist.</summary>
     public const string Users = "Users";
 
+    /// <summary>The audit log.</summary>
+    public const string Audit = "Audit log";
+
     /// <summary>Every tag, with its description, in the order the reference shows them.</summary>
     public static IReadOnlyList<(string Name, string Description)> All { get; } =
     [
@@ -30,5 +33,6 @@ public static class ApiTags
         (Lifecycle, "What identity providers and gateways call (role service, or tenant-admin): sign in, validate, refresh, log out."),
         (Sessions, "The session table for administrators: list, stats, details, and ending one, many, or all sessions. A microtenant-scoped key sees and ends only its microtenant's sessions."),
         (Users, "One user's sessions, logging a user out everywhere, and the tenant's denylist."),
+        (Audit, "Every administrative action and every refused one: who, from where, what, on what, and how it ended. As JSON pages or as CSV."),
     ];
 }

@@ -58,6 +58,8 @@ public static class ErrorHandling
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 400 ? "bad_request" : ApiProblem.CodeFor(bad.StatusCode), "Bad request", bad.Message),
             ChangeNotStoredException => (503, "unavailable", "Service unavailable",
                 "The change could not be stored, so nothing changed; retry shortly."),
+            Audit.AuditNotStoredException => (503, "unavailable", "Service unavailable",
+                "The action may have taken effect, but its audit record could not be stored; check its result before retrying."),
             _ when IsTransient(error) => (503, "unavailable", "Service unavailable",
                 "The cluster did not answer in time (a silo may be starting, stopping or loading); retry shortly."),
             _ => (500, "internal_error", "Internal error", "The server failed to answer this request."),
@@ -90,7 +92,7 @@ public static class ErrorHandling
     /// trace). The client can retry; it is not a 500.
     /// </summary>
     internal static bool IsTransient(Exception? error) =>
-        error is TimeoutException or ChangeNotStoredException
+        error is TimeoutException or ChangeNotStoredException or Audit.AuditNotStoredException
             or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
             // A grain activation the runtime cancelled (it outlasted the activation timeout on a
             // loaded silo) reaches the caller as a cancellation it did not ask for.

@@ -1,3 +1,5 @@
+using SessionGrains.Silo.Audit;
+using SessionGrains.Silo.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SessionGrains.Grains;
 using SessionGrains.Grains.SessionTable;
@@ -27,11 +29,11 @@ public static class SessionAdminEndpoints
             .WithDescription("Totals, active sessions, distinct users and sessions by client, tenant-wide or for one microtenant.");
         sessions.MapGet("/{sessionId}", GetAsync).AllowRoles(TenantRoles.SessionReaders).WithName("GetSession").WithSummary("Get one session in full")
             .WithDescription("The table's row plus device, claims and refresh history. 404 session_not_found, also for another microtenant's session.");
-        sessions.MapDelete("/{sessionId}", TerminateAsync).AllowRoles(TenantRoles.SessionAdmins).WithName("TerminateSession").WithSummary("Terminate a session")
+        sessions.MapDelete("/{sessionId}", TerminateAsync).AllowRoles(TenantRoles.SessionAdmins).Audited(AuditActions.SessionTerminate, "sessionId").WithName("TerminateSession").WithSummary("Terminate a session")
             .WithDescription("Ends it with reason admin_terminated. 404 session_not_found; 409 session_not_active.");
-        sessions.MapPost("/terminate", BulkTerminateAsync).AllowRoles(TenantRoles.SessionAdmins).WithName("TerminateSessions")
+        sessions.MapPost("/terminate", BulkTerminateAsync).AllowRoles(TenantRoles.SessionAdmins).Audited(AuditActions.SessionBulkTerminate).WithName("TerminateSessions")
             .WithSummary("Terminate many sessions").WithDescription("Up to 1000 ids; one outcome per id, in the order asked.");
-        tenant.MapPost("/logout-all", LogoutAllAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithTags(ApiTags.Sessions).WithName("LogoutAll")
+        tenant.MapPost("/logout-all", LogoutAllAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithTags(ApiTags.Sessions).Audited(AuditActions.TenantLogoutAll, "tenantId").WithName("LogoutAll")
             .WithSummary("End every session of the tenant, or of one client")
             .WithDescription("Every session created before the answer's notBefore ends with reason tenant_logout_all.");
         return tenant;

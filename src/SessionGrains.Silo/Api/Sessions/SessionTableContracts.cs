@@ -1,3 +1,4 @@
+using SessionGrains.Silo.Api.Audit;
 using Microsoft.AspNetCore.Mvc;
 using SessionGrains.Grains.Sessions;
 using SessionGrains.SessionTable;
@@ -77,8 +78,11 @@ public sealed record SessionStatsDto(
 }
 
 /// <summary>Body of bulk terminate.</summary>
-public sealed record BulkTerminateRequest(IReadOnlyList<string?>? SessionIds) : IValidatable
+public sealed record BulkTerminateRequest(IReadOnlyList<string?>? SessionIds) : IValidatable, IAuditable
 {
+    /// <inheritdoc/>
+    public void Describe(AuditDescription audit) => audit.Details["requested"] = SessionIds?.Count ?? 0;
+
     /// <summary>The most ids one bulk terminate takes.</summary>
     public const int MaxBulk = 1000;
 
@@ -107,17 +111,37 @@ public sealed record BulkTerminateRequest(IReadOnlyList<string?>? SessionIds) : 
 public sealed record BulkOutcomeDto(string SessionId, string Outcome);
 
 /// <summary>Answer of bulk terminate, in the order of the request.</summary>
-public sealed record BulkTerminateResponse(IReadOnlyList<BulkOutcomeDto> Results);
+public sealed record BulkTerminateResponse(IReadOnlyList<BulkOutcomeDto> Results) : IAuditable
+{
+    /// <inheritdoc/>
+    /// <remarks>How many ended, and which: the ids are what an investigation looks for.</remarks>
+    public void Describe(AuditDescription audit)
+    {
+        foreach (var outcome in new[] { "terminated", "not_found", "not_active", "forbidden" })
+        {
+            audit.Details[outcome] = Results.Count(r => r.Outcome == outcome);
+        }
+
+        audit.Details["sessionIds"] = Results.Where(r => r.Outcome == "terminated").Select(r => r.SessionId).Distinct().ToList();
+    }
+}
 
 /// <summary>Body of tenant logout-all.</summary>
-public sealed record LogoutAllRequest(string? ClientId) : IValidatable
+public sealed record LogoutAllRequest(string? ClientId) : IValidatable, IAuditable
 {
+    /// <inheritdoc/>
+    public void Describe(AuditDescription audit) => audit.Details["clientId"] = ClientId;
+
     /// <inheritdoc/>
     public void Validate(Validator validator) => validator.Identifier("clientId", ClientId, required: false);
 }
 
 /// <summary>Answer of tenant logout-all.</summary>
-public sealed record LogoutAllResponse(DateTimeOffset NotBefore);
+public sealed record LogoutAllResponse(DateTimeOffset NotBefore) : IAuditable
+{
+    /// <inheritdoc/>
+    public void Describe(AuditDescription audit) => audit.Details["notBefore"] = NotBefore;
+}
 
 /// <summary>The query of the session stats: optionally one microtenant.</summary>
 public sealed record SessionStatsQuery([property: FromQuery(Name = "microtenantId")] string? MicrotenantId) : IValidatable

@@ -1,3 +1,5 @@
+using SessionGrains.Silo.Audit;
+using SessionGrains.Silo.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Silo.Api.Auth;
@@ -15,12 +17,12 @@ public static class ApiKeyEndpoints
     public static RouteGroupBuilder MapApiKeyEndpoints(this RouteGroupBuilder tenant)
     {
         var keys = tenant.MapGroup("/api-keys").WithTags(ApiTags.ApiKeys);
-        keys.MapPost("", CreateAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithName("CreateApiKey").WithSummary("Create an API key")
+        keys.MapPost("", CreateAsync).AllowRoles(TenantRoles.Admins).TenantWide().Audited(AuditActions.KeyCreate).WithName("CreateApiKey").WithSummary("Create an API key")
             .WithDescription("The secret key is in this answer only; only its hash is stored. A microtenant-admin key needs a microtenantId, "
                 + "a tenant-admin key takes none, and a microtenantId must name a microtenant of the tenant (400 validation_failed).");
         keys.MapGet("", ListAsync).AllowRoles(TenantRoles.Readers).WithName("ListApiKeys").WithSummary("List the tenant's API keys")
             .WithDescription("Without their secrets. A key scoped to a microtenant sees only that microtenant's keys.");
-        keys.MapDelete("/{keyId}", DeleteAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithName("DeleteApiKey").WithSummary("Delete an API key")
+        keys.MapDelete("/{keyId}", DeleteAsync).AllowRoles(TenantRoles.Admins).TenantWide().Audited(AuditActions.KeyDelete, "keyId").WithName("DeleteApiKey").WithSummary("Delete an API key")
             .WithDescription("The key is refused from then on, on every silo. 404 api_key_not_found for an unknown key.");
         return tenant;
     }

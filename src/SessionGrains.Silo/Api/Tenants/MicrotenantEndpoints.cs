@@ -1,3 +1,5 @@
+using SessionGrains.Silo.Audit;
+using SessionGrains.Silo.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Lists;
@@ -14,7 +16,7 @@ public static class MicrotenantEndpoints
     public static RouteGroupBuilder MapMicrotenantEndpoints(this RouteGroupBuilder tenant)
     {
         var microtenants = tenant.MapGroup("/microtenants").WithTags(ApiTags.Microtenants);
-        microtenants.MapPost("", CreateAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithName("CreateMicrotenant").WithSummary("Create a microtenant")
+        microtenants.MapPost("", CreateAsync).AllowRoles(TenantRoles.Admins).TenantWide().Audited(AuditActions.MicrotenantCreate).WithName("CreateMicrotenant").WithSummary("Create a microtenant")
             .WithDescription("409 microtenant_exists when the id is taken.");
         microtenants.MapGet("", ListAsync).AllowRoles(TenantRoles.Readers).WithName("ListMicrotenants").WithSummary("List the tenant's microtenants")
             .WithDescription("A key scoped to a microtenant sees only its own.");

@@ -1,11 +1,19 @@
+using SessionGrains.Silo.Api.Audit;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Tenants;
 
 namespace SessionGrains.Silo.Api.Tenants;
 
 /// <summary>Body of <c>POST /api/v1/tenants</c>.</summary>
-public sealed record CreateTenantRequest(string? TenantId, string? Name) : IValidatable
+public sealed record CreateTenantRequest(string? TenantId, string? Name) : IValidatable, IAuditable
 {
+    /// <inheritdoc/>
+    public void Describe(AuditDescription audit)
+    {
+        audit.Target = TenantId;
+        audit.Details["name"] = Name;
+    }
+
     /// <summary>Longest tenant (and microtenant) display name.</summary>
     public const int MaxNameLength = 200;
 
@@ -23,9 +31,13 @@ public sealed record PolicyDto(
     int? AbsoluteLifetimeSeconds,
     int? MaxSessionsPerUser,
     string? OnSessionLimit,
-    int? RefreshReuseGraceSeconds) : IValidatable
+    int? RefreshReuseGraceSeconds) : IValidatable, IAuditable
 {
     private const int MaxSeconds = 366 * 24 * 3600;
+
+    /// <inheritdoc/>
+    /// <remarks>The policy asked for, and on success the one stored (the answer describes itself last).</remarks>
+    public void Describe(AuditDescription audit) => audit.Details["policy"] = this;
 
     public static PolicyDto From(TenantPolicy p) => new(
         p.IdleTimeoutSeconds, p.AbsoluteLifetimeSeconds, p.MaxSessionsPerUser, p.OnSessionLimit.Name(), p.RefreshReuseGraceSeconds);
@@ -53,14 +65,26 @@ public sealed record PolicyDto(
 }
 
 /// <summary>A tenant on the wire.</summary>
-public sealed record TenantDto(string TenantId, string Name, DateTimeOffset CreatedAt, PolicyDto Policy, int IndexShards)
+public sealed record TenantDto(string TenantId, string Name, DateTimeOffset CreatedAt, PolicyDto Policy, int IndexShards) : IAuditable
 {
+    /// <inheritdoc/>
+    /// <remarks>A tenant just created: its record opens the new tenant's own log.</remarks>
+    public void Describe(AuditDescription audit) => audit.TenantId = TenantId;
+
     public static TenantDto From(TenantInfo t) => new(t.TenantId, t.Name, t.CreatedAt, PolicyDto.From(t.Policy), t.SessionTableShards);
 }
 
 /// <summary>Body of <c>POST /api/v1/tenants/{tenantId}/api-keys</c>.</summary>
-public sealed record CreateApiKeyRequest(string? Name, string? Role, string? MicrotenantId) : IValidatable
+public sealed record CreateApiKeyRequest(string? Name, string? Role, string? MicrotenantId) : IValidatable, IAuditable
 {
+    /// <inheritdoc/>
+    public void Describe(AuditDescription audit)
+    {
+        audit.Details["name"] = Name;
+        audit.Details["role"] = Role;
+        audit.Details["microtenantId"] = MicrotenantId;
+    }
+
     /// <inheritdoc/>
     public void Validate(Validator validator)
     {
@@ -87,11 +111,23 @@ public sealed record ApiKeyDto(string KeyId, string Name, string Role, string? M
 }
 
 /// <summary>A created API key: the only response that carries the secret <c>key</c>.</summary>
-public sealed record CreatedApiKeyDto(string KeyId, string Key, string Name, string Role, string? MicrotenantId, DateTimeOffset CreatedAt);
+public sealed record CreatedApiKeyDto(string KeyId, string Key, string Name, string Role, string? MicrotenantId, DateTimeOffset CreatedAt) : IAuditable
+{
+    /// <inheritdoc/>
+    /// <remarks>The key's id, never the key.</remarks>
+    public void Describe(AuditDescription audit) => audit.Target = KeyId;
+}
 
 /// <summary>Body of <c>POST /api/v1/tenants/{tenantId}/microtenants</c>.</summary>
-public sealed record CreateMicrotenantRequest(string? MicrotenantId, string? Name) : IValidatable
+public sealed record CreateMicrotenantRequest(string? MicrotenantId, string? Name) : IValidatable, IAuditable
 {
+    /// <inheritdoc/>
+    public void Describe(AuditDescription audit)
+    {
+        audit.Target = MicrotenantId;
+        audit.Details["name"] = Name;
+    }
+
     /// <inheritdoc/>
     public void Validate(Validator validator)
     {

@@ -1,3 +1,5 @@
+using SessionGrains.Silo.Audit;
+using SessionGrains.Silo.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SessionGrains.Grains.SessionTable;
@@ -16,7 +18,7 @@ public static class TenantEndpoints
     public static RouteGroupBuilder MapTenantDirectoryEndpoints(this RouteGroupBuilder tenants)
     {
         tenants.WithTags(ApiTags.Tenants);
-        tenants.MapPost("", CreateAsync).WithName("CreateTenant").WithSummary("Create a tenant")
+        tenants.MapPost("", CreateAsync).Audited(AuditActions.TenantCreate).WithName("CreateTenant").WithSummary("Create a tenant")
             .WithDescription("Operator only. 409 tenant_exists when the id is taken.");
         tenants.MapGet("", ListAsync).WithName("ListTenants").WithSummary("List tenants")
             .WithDescription("Operator only. Sorted by id, paged.");
@@ -29,7 +31,7 @@ public static class TenantEndpoints
         tenant.MapGet("", GetAsync).AllowRoles(TenantRoles.Readers).TenantWide().WithTags(ApiTags.Tenants)
             .WithName("GetTenant").WithSummary("Get a tenant with its policy");
         tenant.MapPut("/policy", SetPolicyAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithTags(ApiTags.Tenants)
-            .WithName("SetTenantPolicy").WithSummary("Set the tenant's session policy")
+            .Audited(AuditActions.PolicyUpdate, "tenantId").WithName("SetTenantPolicy").WithSummary("Set the tenant's session policy")
             .WithDescription("Every field is required. Applies to sessions signed in from now on.");
         return tenant;
     }

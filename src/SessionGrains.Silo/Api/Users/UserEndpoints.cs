@@ -1,3 +1,5 @@
+using SessionGrains.Silo.Audit;
+using SessionGrains.Silo.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SessionGrains.Grains;
 using SessionGrains.Grains.SessionTable;
@@ -20,11 +22,11 @@ public static class UserEndpoints
         var user = tenant.MapGroup("/users/{userId}").WithTags(ApiTags.Users);
         user.MapGet("/sessions", SessionsAsync).AllowRoles(TenantRoles.SessionReaders).WithName("ListUserSessions")
             .WithSummary("List one user's sessions").WithDescription("The session table's query and list shape, for this user only.");
-        user.MapPost("/logout", LogoutAsync).AllowRoles(TenantRoles.SessionAdmins).WithName("LogoutUser")
+        user.MapPost("/logout", LogoutAsync).AllowRoles(TenantRoles.SessionAdmins).Audited(AuditActions.UserLogout, "userId").WithName("LogoutUser")
             .WithSummary("End every session of a user").WithDescription("Reason user_logout_all. A microtenant admin ends the user's sessions of its microtenant only.");
-        user.MapPut("/denylist", DenylistAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithName("DenylistUser")
+        user.MapPut("/denylist", DenylistAsync).AllowRoles(TenantRoles.Admins).TenantWide().Audited(AuditActions.UserDenylist, "userId").WithName("DenylistUser")
             .WithSummary("Denylist a user").WithDescription("Every session of the user ends (reason denylisted) and sign-ins are refused until the entry is removed.");
-        user.MapDelete("/denylist", RemoveAsync).AllowRoles(TenantRoles.Admins).TenantWide().WithName("UndenylistUser")
+        user.MapDelete("/denylist", RemoveAsync).AllowRoles(TenantRoles.Admins).TenantWide().Audited(AuditActions.UserUndenylist, "userId").WithName("UndenylistUser")
             .WithSummary("Lift a user's denylist entry").WithDescription("404 user_not_denylisted when the user is not on the denylist.");
         tenant.MapGet("/denylist", ListAsync).AllowRoles(TenantRoles.Readers).TenantWide().WithTags(ApiTags.Users).WithName("ListDenylist")
             .WithSummary("List the tenant's denylist");

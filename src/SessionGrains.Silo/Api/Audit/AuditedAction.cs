@@ -1,0 +1,8 @@
+namespace SessionGrains.Silo.Api.Audit;
+
+/// <summary>
+/// Endpoint metadata: the route is the administrative action <see cref="Action"/> (one of
+/// <c>AuditActions</c>), and each of its answers is recorded. <see cref="TargetRouteValue"/> names
+/// the route value that is its target, if one is. Set with <see cref="AuditConventions.Audited{TBuilder}"/>.
+/// </summary>
+public sealed record AuditedAction(string Action, string? TargetRouteValue);
