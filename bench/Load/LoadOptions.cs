@@ -13,7 +13,9 @@ public sealed record LoadOptions(
     int Creates,
     int Concurrency,
     int Refreshes,
-    TimeSpan MaxDuration)
+    TimeSpan MaxDuration,
+    int Terminates = 0,
+    int BulkSize = 100)
 {
     /// <summary>Reads <c>--name value</c> pairs; throws on anything unknown or missing.</summary>
     public static LoadOptions Parse(string[] args)
@@ -42,7 +44,9 @@ public sealed record LoadOptions(
             int.Parse(Or("creates", "20000")),
             int.Parse(Or("concurrency", "64")),
             int.Parse(Or("refreshes", "0")),
-            TimeSpan.FromSeconds(int.Parse(Or("max-seconds", "60"))));
+            TimeSpan.FromSeconds(int.Parse(Or("max-seconds", "60"))),
+            int.Parse(Or("terminates", "0")),
+            int.Parse(Or("bulk-size", "100")));
         if (values.Count > 0)
         {
             throw new ArgumentException($"Unknown options: {string.Join(", ", values.Keys.Select(k => "--" + k))}.");

@@ -15,7 +15,7 @@ namespace SessionGrains.Bench.Load;
 /// <see cref="LoadOptions.Refreshes"/>, refreshes with rotation: each worker rotates its own
 /// sessions' refresh tokens in turn. With several silos, requests go to each in turn.
 /// </summary>
-public sealed class LoadRun(LoadOptions options)
+public sealed partial class LoadRun(LoadOptions options)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -85,6 +85,13 @@ public sealed class LoadRun(LoadOptions options)
                 $" refresh_per_s={refreshed.PerSecond:F0} refresh_p50_ms={refreshed.Percentile(0.50):F1} refresh_p99_ms={refreshed.Percentile(0.99):F1} refresh_failures={refreshed.Failures} refresh_count={refreshed.Succeeded} refresh_seconds={refreshed.Elapsed.TotalSeconds:F1} refresh_sessions={pool.RefreshTokens.Count}");
         }
 
+        if (options.Terminates > 0)
+        {
+            var (terminations, line) = await TerminateAsync(clients, serviceKey, cancellationToken);
+            failures += terminations;
+            result += line;
+        }
+
         Console.WriteLine(result);
         return failures == 0 ? 0 : 1;
     }
@@ -147,12 +154,13 @@ public sealed class LoadRun(LoadOptions options)
                         continue;
                     }
 
-                    string? token = null, refreshToken = null;
+                    string? token = null, refreshToken = null, sessionId = null;
                     if (keepTokens)
                     {
                         var created = await response.Content.ReadFromJsonAsync<JsonElement>(Json, bound.Token);
                         token = created.GetProperty("token").GetString();
                         refreshToken = created.GetProperty("refreshToken").GetString();
+                        sessionId = created.GetProperty("sessionId").GetString();
                     }
                     else
                     {
@@ -160,7 +168,7 @@ public sealed class LoadRun(LoadOptions options)
                         await response.Content.ReadAsByteArrayAsync(bound.Token);
                     }
 
-                    run.Succeed(n, Stopwatch.GetElapsedTime(started), token, refreshToken);
+                    run.Succeed(n, Stopwatch.GetElapsedTime(started), token, refreshToken, sessionId);
                 }
                 catch (OperationCanceledException) when (bound.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {

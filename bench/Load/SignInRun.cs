@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 
 namespace SessionGrains.Bench.Load;
 
-/// <summary>The outcome of one batch of requests (sign-ins or refreshes): successes, their latencies, failures.</summary>
+/// <summary>The outcome of one batch of requests (sign-ins, refreshes, terminations): successes, their latencies, failures.</summary>
 public sealed class SignInRun(int capacity, bool keepTokens)
 {
     private readonly double[] _latenciesMs = new double[capacity];
     private readonly string?[] _tokens = new string?[keepTokens ? capacity : 0];
     private readonly string?[] _refreshTokens = new string?[keepTokens ? capacity : 0];
+    private readonly string?[] _sessionIds = new string?[keepTokens ? capacity : 0];
     private readonly ConcurrentQueue<string> _failureSamples = new();
     private int _succeeded;
     private int _failures;
@@ -34,17 +35,21 @@ public sealed class SignInRun(int capacity, bool keepTokens)
     /// <summary>The refresh tokens issued, when asked to keep them, in the order of <see cref="Tokens"/>.</summary>
     public IReadOnlyList<string> RefreshTokens => _refreshTokens.OfType<string>().ToList();
 
+    /// <summary>The session ids issued, when asked to keep them, in the order of <see cref="Tokens"/>.</summary>
+    public IReadOnlyList<string> SessionIds => _sessionIds.OfType<string>().ToList();
+
     /// <summary>Up to a few failure descriptions, to show why.</summary>
     public IEnumerable<string> FailureSamples => _failureSamples;
 
     /// <summary>Records request number <paramref name="n"/>.</summary>
-    public void Succeed(int n, TimeSpan latency, string? token = null, string? refreshToken = null)
+    public void Succeed(int n, TimeSpan latency, string? token = null, string? refreshToken = null, string? sessionId = null)
     {
         _latenciesMs[n] = latency.TotalMilliseconds;
         if (keepTokens)
         {
             _tokens[n] = token;
             _refreshTokens[n] = refreshToken;
+            _sessionIds[n] = sessionId;
         }
 
         Interlocked.Increment(ref _succeeded);

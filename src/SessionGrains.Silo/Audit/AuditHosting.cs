@@ -10,7 +10,10 @@ public static class AuditHosting
     public static IServiceCollection AddSessionGrainsAudit(
         this IServiceCollection services, IConfiguration configuration, StorageProvider storage, string connectionString)
     {
-        services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.Section));
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section))
+            .Validate(o => o.RetentionDays >= 1, $"{AuditOptions.Section}:RetentionDays must be at least 1 (days).")
+            .Validate(o => o.PurgeIntervalSeconds >= 1, $"{AuditOptions.Section}:PurgeIntervalSeconds must be at least 1.")
+            .ValidateOnStart();
         services.AddSingleton(sp => new AuditStore(storage, connectionString, sp.GetRequiredService<ILogger<AuditStore>>()));
         services.AddSingleton<AuditRecorder>();
         services.AddHostedService<AuditRetention>();

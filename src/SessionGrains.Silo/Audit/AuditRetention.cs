@@ -16,12 +16,12 @@ internal sealed partial class AuditRetention(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, settings.PurgeIntervalSeconds)), time);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(settings.PurgeIntervalSeconds), time);
         do
         {
             try
             {
-                var before = time.GetUtcNow() - TimeSpan.FromDays(Math.Max(1, settings.RetentionDays));
+                var before = time.GetUtcNow() - TimeSpan.FromDays(settings.RetentionDays);
                 if (await store.PurgeAsync(before, stoppingToken) is > 0 and var purged)
                 {
                     LogPurged(purged, before);

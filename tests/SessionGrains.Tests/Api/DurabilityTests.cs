@@ -109,6 +109,38 @@ public abstract class DurabilityTests(ITestDatabases databases)
     }
 
     [Fact]
+    public async Task An_audit_record_survives_a_killed_silo_once_its_action_has_answered()
+    {
+        var settings = await FreshAsync();
+        using var api = new ApiClient(settings.BaseAddress, settings.OperatorKey!);
+        var answered = new List<string>();
+        await using (var first = await SiloProcess.StartAsync(settings))
+        {
+            await api.CreateTenantAsync(Tenant);
+            var service = (await api.CreateKeyAsync(Tenant, "service")).Key;
+            var sessions = new List<string>();
+            for (var i = 0; i < 24; i++)
+            {
+                sessions.Add((await api.SignInAsync(Tenant, service, $"u-{i}")).Str("sessionId"));
+            }
+
+            // Terminations in parallel, so their records share group commits; the kill follows the last answer at once.
+            var terminations = sessions.Select(async id =>
+            {
+                (await api.DeleteAsync($"/api/v1/tenants/{Tenant}/sessions/{id}", api.OperatorKey)).Expect(HttpStatusCode.NoContent);
+                return id;
+            });
+            answered.AddRange(await Task.WhenAll(terminations));
+            await first.KillAsync();
+        }
+
+        await using var second = await SiloProcess.StartAsync(settings);
+        var page = (await api.GetAsync($"/api/v1/tenants/{Tenant}/audit?action=session.terminate&pageSize=100", api.OperatorKey)).Expect(HttpStatusCode.OK).Json;
+        var targets = page["items"]!.AsArray().Select(i => i!["target"]!.GetValue<string>()).Order(StringComparer.Ordinal);
+        Assert.Equal(answered.Order(StringComparer.Ordinal), targets);
+    }
+
+    [Fact]
     public async Task Development_generates_an_operator_key_once_and_can_reset_it()
     {
         var settings = (await FreshAsync(operatorKey: null)) with { Environment = "Development" };

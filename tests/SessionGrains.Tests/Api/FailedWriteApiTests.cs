@@ -44,6 +44,33 @@ public sealed class FailedWriteApiTests(SqliteDatabases databases) : IClassFixtu
         (await api.DeleteAsync($"{Tenant}/users/u-1/denylist", key)).ExpectProblem(HttpStatusCode.NotFound, "user_not_denylisted");
     }
 
+    [Fact]
+    public async Task An_action_whose_audit_record_cannot_be_stored_answers_503_not_success()
+    {
+        var database = await databases.CreateAsync(CancellationToken.None);
+        await using var silo = await TestSilo.StartAsync(SiloSettings.Fresh(database));
+        var api = silo.Api;
+        await api.CreateTenantAsync("acme");
+        var service = (await api.CreateKeyAsync("acme", "service")).Key;
+        var first = await api.SignInAsync("acme", service, "u-1");
+        var second = await api.SignInAsync("acme", service, "u-2");
+
+        // The audit table refuses every insert, as a full disk or a lost database would.
+        await database.ExecuteAsync(
+            "CREATE TRIGGER RefuseAudit BEFORE INSERT ON AuditLog BEGIN SELECT RAISE(ABORT, 'audit refused'); END;", CancellationToken.None);
+        AssertUnavailable(await api.DeleteAsync($"{Tenant}/sessions/{first.Str("sessionId")}", api.OperatorKey));
+        AssertUnavailable(await api.PostAsync($"{Tenant}/users/u-9/logout", api.OperatorKey, null));
+
+        // Reads and the platform's own traffic do not depend on the log.
+        (await api.GetAsync($"{Tenant}/sessions", api.OperatorKey)).Expect(HttpStatusCode.OK);
+        Assert.True((await api.ValidateAsync("acme", service, second.Str("token")))["active"]!.GetValue<bool>());
+
+        await database.ExecuteAsync("DROP TRIGGER RefuseAudit;", CancellationToken.None);
+        (await api.DeleteAsync($"{Tenant}/sessions/{second.Str("sessionId")}", api.OperatorKey)).Expect(HttpStatusCode.NoContent);
+        var log = (await api.GetAsync($"{Tenant}/audit?action=session.terminate", api.OperatorKey)).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(second.Str("sessionId"), Assert.Single(log["items"]!.AsArray())!["target"]!.GetValue<string>());
+    }
+
     private static void AssertUnavailable(Response response) =>
         response.ExpectProblem(HttpStatusCode.ServiceUnavailable, "unavailable");
 }

@@ -62,7 +62,7 @@ public sealed class TestSilo : IAsyncDisposable
         }
         catch
         {
-            await silo.DisposeAsync();
+            await DisposeQuietlyAsync(silo);
             throw;
         }
     }
@@ -77,6 +77,22 @@ public sealed class TestSilo : IAsyncDisposable
             JoinLimit,
             () => $"{Active()} of {count} silos are active.",
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Disposes a silo whose start failed, keeping the start's exception: stopping a silo that never
+    /// ran throws one of its own, which would hide why it did not start.
+    /// </summary>
+    private static async Task DisposeQuietlyAsync(TestSilo silo)
+    {
+        try
+        {
+            await silo.DisposeAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // "not in the Running state": the start's own exception is the one that matters.
+        }
     }
 
     /// <summary>A graceful stop, what an orchestrator's SIGTERM does: the silo leaves its cluster.</summary>
