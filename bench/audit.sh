@@ -34,12 +34,15 @@ wait_ready unaudited "http://127.0.0.1:$unaudited_port/health/ready" "$unaudited
 
 # One round on one silo: a tenant of its own, then the terminations; the RESULT line in $work/<name>-<round>.txt.
 run_round() {
-  local name="$1" port="$2" round="$3"
+  local name="$1" port="$2" round="$3" pid before
+  pid="$([[ $name == audited ]] && echo "$audited_pid" || echo "$unaudited_pid")"
+  before="$(cpu_seconds "$pid")"
   log "round $round: $name ($terminates one by one, $terminates in bulk of $bulk_size, $concurrency workers)"
   dotnet "$root/bench/Load/bin/Release/net10.0/SessionGrains.Bench.Load.dll" \
     --url "http://127.0.0.1:$port" --operator-key "$operator_key" --lua "$work/unused.lua" --tenant "r$round" \
     --sessions 100 --creates 0 --concurrency "$concurrency" --terminates "$terminates" --bulk-size "$bulk_size" --max-seconds 120 \
     >"$work/$name-$round.txt"
+  awk -v a="$(cpu_seconds "$pid")" -v b="$before" 'BEGIN { printf "%.1f", a - b }' >"$work/cpu-$name-$round.txt"
   grep '^RESULT ' "$work/$name-$round.txt" >&2
 }
 
@@ -79,6 +82,7 @@ Machine: $(nproc) cores, .NET SDK $(dotnet --version). SQLite, one silo each, $c
 | bulk terminate, sessions per s (median) | $(each audited bulk_sessions_per_s | median) | $(each unaudited bulk_sessions_per_s | median) | $b_ratio | >= 0.90 | $(pass "$b_ratio") |
 | bulk sessions per s, each round | $(each audited bulk_sessions_per_s | joined) | $(each unaudited bulk_sessions_per_s | joined) | $(ratios bulk_sessions_per_s | joined) | | |
 | bulk p50 / p99 ms (median) | $(each audited bulk_p50_ms | median) / $(each audited bulk_p99_ms | median) | $(each unaudited bulk_p50_ms | median) / $(each unaudited bulk_p99_ms | median) | | | |
+| silo CPU s per round (sign-ins included) | $(for ((r = 1; r <= rounds; r++)); do cat "$work/cpu-audited-$r.txt"; echo; done | joined) | $(for ((r = 1; r <= rounds; r++)); do cat "$work/cpu-unaudited-$r.txt"; echo; done | joined) | | | |
 | failed requests, all rounds | | | $failures | 0 | |
 | audit records in the database at the end | $records | $unaudited_records | | | |
 
