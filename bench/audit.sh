@@ -56,6 +56,7 @@ done
 
 field() { grep '^RESULT ' "$work/$1.txt" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median2() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 each() { for ((r = 1; r <= rounds; r++)); do field "$1-$r" "$2"; done; }
 joined() { paste -sd' ' | sed 's/ /, /g'; }
 ratios() { for ((r = 1; r <= rounds; r++)); do awk -v a="$(field "audited-$r" "$1")" -v u="$(field "unaudited-$r" "$1")" 'BEGIN { printf "%.2f\n", a / u }'; done; }
@@ -65,8 +66,8 @@ failures="$(for ((r = 1; r <= rounds; r++)); do for n in audited unaudited; do f
 total_of() { curl -fsS "http://127.0.0.1:$1/api/v1/audit?pageSize=1" -H "Authorization: Bearer $operator_key" | grep -o '"total":[0-9]*' | cut -d: -f2; }
 records="$(total_of "$audited_port")"
 unaudited_records="$(total_of "$unaudited_port")"
-t_ratio="$(ratios terminate_per_s | median)"
-b_ratio="$(ratios bulk_sessions_per_s | median)"
+t_ratio="$(ratios terminate_per_s | median2)"
+b_ratio="$(ratios bulk_sessions_per_s | median2)"
 
 cat <<REPORT
 
