@@ -60,9 +60,19 @@ public sealed class TestSilo : IAsyncDisposable
             await Readiness.WaitAsync(settings.BaseAddress, cancellationToken);
             return silo;
         }
-        catch
+        catch (Exception startFailure)
         {
-            await silo.DisposeAsync();
+            try
+            {
+                await silo.DisposeAsync();
+            }
+            catch (Exception stopFailure)
+            {
+                // A host refused at start (bad settings) has a silo that never ran and cannot stop:
+                // the start's failure is the one to see.
+                throw new AggregateException(startFailure, stopFailure);
+            }
+
             throw;
         }
     }
