@@ -77,7 +77,9 @@ ensure_wrk() {
 # of the run). Arguments, all optional: name (log file $work/<name>.log, default silo), provider
 # (sqlite, default, on $work/bench.db; or postgres), connection string, cluster id (silos given the
 # same one on PostgreSQL form one cluster). Sets silo_port and silo_pid, appends them to
-# silo_ports and silo_pids, and sets operator_key. Build it (Release) first.
+# silo_ports and silo_pids, and sets operator_key. Arguments in the array silo_args go last on its
+# command line (e.g. --SessionGrains:RateLimits:Admin:PermitLimit=0). Build it (Release) first.
+silo_args=()
 silo_ports=()
 silo_pids=()
 start_silo() {
@@ -100,7 +102,8 @@ start_silo() {
       "--SessionGrains:Cluster:SiloPort=$cluster_port" \
       "--SessionGrains:Cluster:GatewayPort=$gateway_port" \
       "--SessionGrains:Cluster:AdvertisedIP=127.0.0.1" \
-      "--SessionGrains:Cluster:ClusterId=$cluster_id"
+      "--SessionGrains:Cluster:ClusterId=$cluster_id" \
+      "${silo_args[@]}"
   ) >"$work/$name.log" 2>&1 &
   silo_pid=$!
   pids+=("$silo_pid")
