@@ -110,3 +110,19 @@ start_silo() {
   silo_ports+=("$silo_port")
   silo_pids+=("$silo_pid")
 }
+
+# Reading wrk's output in $work/wrk-<name>.txt (a name per round, e.g. silo-2): requests/s, p99 in
+# ms, errors (non-2xx answers and socket errors); the median of numbers on stdin; a per-name
+# function applied to rounds 1..$rounds of a server (one value a line); values joined with commas.
+rps_of() { awk '/^Requests\/sec:/ { print $2 }' "$work/wrk-$1.txt"; }
+p50_of() { awk '$1 == "50%" { print $2 }' "$work/wrk-$1.txt" | to_ms; }
+p99_of() { awk '$1 == "99%" { print $2 }' "$work/wrk-$1.txt" | to_ms; }
+errors_of() {
+  awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$work/wrk-$1.txt"
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+per_round() {
+  local fn="$1" name="$2" r
+  for ((r = 1; r <= rounds; r++)); do "$fn" "$name-$r"; echo; done | awk 'NF { print $1 }'
+}
+joined() { paste -sd' ' | sed 's/ /, /g'; }

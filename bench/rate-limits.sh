@@ -88,20 +88,8 @@ refused_status() {
 on_refused="$(refused_status on)"
 off_refused="$(refused_status off)"
 
-rps_of() { awk '/^Requests\/sec:/ { print $2 }' "$work/wrk-$1.txt"; }
-p99_of() { awk '$1 == "99%" { print $2 }' "$work/wrk-$1.txt" | to_ms; }
-errors_of() {
-  awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$work/wrk-$1.txt"
-}
 # Server CPU per validation, µs: the round's CPU seconds over its requests.
 cpu_per_request_of() { awk -v c="$(cat "$work/cpu-$1.txt")" -v r="$(rps_of "$1")" -v d="$duration" 'BEGIN { printf "%.1f", c / (r * d) * 1e6 }'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-per_round() {
-  local fn="$1" name="$2" r
-  for ((r = 1; r <= rounds; r++)); do "$fn" "$name-$r"; echo; done | awk 'NF { print $1 }'
-}
-joined() { paste -sd' ' | sed 's/ /, /g'; }
-
 on_rps="$(per_round rps_of on | median)"
 off_rps="$(per_round rps_of off | median)"
 ratio="$(awk -v a="$on_rps" -v b="$off_rps" 'BEGIN { printf "%.3f", a / b }')"
