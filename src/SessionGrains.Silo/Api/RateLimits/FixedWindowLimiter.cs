@@ -32,6 +32,9 @@ internal sealed class FixedWindowLimiter<TKey> : PartitionedRateLimiter<TKey> wh
         _table = new Table(long.MinValue);
     }
 
+    /// <summary>How many partitions the current window counts apart (for tests: the bound on memory).</summary>
+    internal int Partitions => Volatile.Read(ref _table).Count;
+
     /// <summary>A limiter for <paramref name="limit"/>; none when it is off.</summary>
     public static FixedWindowLimiter<TKey>? For(RateLimitPolicyOptions limit, TimeProvider time, int capacity) =>
         limit.Enabled ? new FixedWindowLimiter<TKey>(limit, time, capacity) : null;
@@ -94,6 +97,8 @@ internal sealed class FixedWindowLimiter<TKey> : PartitionedRateLimiter<TKey> wh
         private int _count;
 
         public long Index { get; } = index;
+
+        public int Count => Volatile.Read(ref _count);
 
         public Counter? Find(TKey key) => _counters.TryGetValue(key, out var counter) ? counter : null;
 
