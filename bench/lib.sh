@@ -77,7 +77,9 @@ ensure_wrk() {
 # of the run). Arguments, all optional: name (log file $work/<name>.log, default silo), provider
 # (sqlite, default, on $work/bench.db; or postgres), connection string, cluster id (silos given the
 # same one on PostgreSQL form one cluster). Sets silo_port and silo_pid, appends them to
-# silo_ports and silo_pids, and sets operator_key. Build it (Release) first.
+# silo_ports and silo_pids, and sets operator_key. Arguments in the array silo_args go last on its
+# command line (e.g. --SessionGrains:RateLimits:Admin:PermitLimit=0). Build it (Release) first.
+silo_args=()
 silo_ports=()
 silo_pids=()
 start_silo() {
@@ -100,10 +102,27 @@ start_silo() {
       "--SessionGrains:Cluster:SiloPort=$cluster_port" \
       "--SessionGrains:Cluster:GatewayPort=$gateway_port" \
       "--SessionGrains:Cluster:AdvertisedIP=127.0.0.1" \
-      "--SessionGrains:Cluster:ClusterId=$cluster_id"
+      "--SessionGrains:Cluster:ClusterId=$cluster_id" \
+      "${silo_args[@]}"
   ) >"$work/$name.log" 2>&1 &
   silo_pid=$!
   pids+=("$silo_pid")
   silo_ports+=("$silo_port")
   silo_pids+=("$silo_pid")
 }
+
+# Reading wrk's output in $work/wrk-<name>.txt (a name per round, e.g. silo-2): requests/s, p99 in
+# ms, errors (non-2xx answers and socket errors); the median of numbers on stdin; a per-name
+# function applied to rounds 1..$rounds of a server (one value a line); values joined with commas.
+rps_of() { awk '/^Requests\/sec:/ { print $2 }' "$work/wrk-$1.txt"; }
+p50_of() { awk '$1 == "50%" { print $2 }' "$work/wrk-$1.txt" | to_ms; }
+p99_of() { awk '$1 == "99%" { print $2 }' "$work/wrk-$1.txt" | to_ms; }
+errors_of() {
+  awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$work/wrk-$1.txt"
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+per_round() {
+  local fn="$1" name="$2" r
+  for ((r = 1; r <= rounds; r++)); do "$fn" "$name-$r"; echo; done | awk 'NF { print $1 }'
+}
+joined() { paste -sd' ' | sed 's/ /, /g'; }

@@ -41,24 +41,9 @@ run_wrk() {
   awk '{ printf "%.1f", $1 + $2 }' "$work/wrktime-$name-$round.txt" >"$work/wrkcpu-$name-$round.txt"
 }
 
-rps_of() { awk '/^Requests\/sec:/ { print $2 }' "$work/wrk-$1.txt"; }
-p50_of() { awk '$1 == "50%" { print $2 }' "$work/wrk-$1.txt" | to_ms; }
-p99_of() { awk '$1 == "99%" { print $2 }' "$work/wrk-$1.txt" | to_ms; }
-errors_of() {
-  awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$work/wrk-$1.txt"
-}
-
-# Median of the numbers on stdin (the middle one, or the mean of the two middle ones).
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# Applies a per-round function to every round of a server; one value per line.
-per_round() {
-  local fn="$1" name="$2" r
-  for ((r = 1; r <= rounds; r++)); do "$fn" "$name-$r"; echo; done | awk 'NF { print $1 }'
-}
 cat_round() { cat "$work/$1.txt"; }
 cpu_of() { cat_round "cpu-$1"; }
 wrkcpu_of() { cat_round "wrkcpu-$1"; }
-joined() { paste -sd' ' | sed 's/ /, /g'; }
 
 ensure_wrk
 

@@ -46,6 +46,12 @@ public sealed class TenantCache(
     /// <summary>A snapshot and when its lease started (a timestamp of the session clock); no lease when null.</summary>
     private sealed record Entry(TenantSnapshot Snapshot, long? LeaseStart);
 
+    /// <summary>
+    /// Whether this cache holds an entry for the tenant, whatever its lease: then the tenant exists,
+    /// and <see cref="GetAsync"/> asks nothing of the tenant directory (at most one fetch per lease).
+    /// </summary>
+    public bool Holds(string tenantId) => _entries.ContainsKey(tenantId);
+
     /// <summary>The tenant's snapshot, from memory while the lease holds, else from its grain.</summary>
     public ValueTask<TenantSnapshot> GetAsync(string tenantId)
     {

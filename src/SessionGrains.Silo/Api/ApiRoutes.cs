@@ -1,6 +1,7 @@
 using SessionGrains.Silo.Api.Audit;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Problems;
+using SessionGrains.Silo.Api.RateLimits;
 using SessionGrains.Silo.Api.Sessions;
 using SessionGrains.Silo.Api.Tenants;
 using SessionGrains.Silo.Api.Users;
@@ -9,7 +10,8 @@ namespace SessionGrains.Silo.Api;
 
 /// <summary>
 /// The route tree of /api/v1. Who may call what is decided by the groups' filters, once, not by
-/// each handler: every route needs a known key, and every administrative answer is recorded in
+/// each handler: every route needs a known key and counts against its key's limit (the lifecycle
+/// routes against their own), and every administrative answer is recorded in
 /// the audit log before it leaves; /tenants and /audit are the operator's; every
 /// /tenants/{tenantId} route checks its tenant id, the caller's role, its input and (for the
 /// operator) that the tenant exists, in that order.
@@ -19,7 +21,7 @@ public static class ApiRoutes
     /// <summary>Maps every route of this version.</summary>
     public static IEndpointRouteBuilder MapApiV1(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthenticatedCaller().RecordAudit();
+        var api = app.MapGroup("/api/v1").RequireAuthenticatedCaller().RateLimited(RateLimitPolicy.Admin).RecordAudit();
         api.MapGroup("/tenants").RequireOperator().ValidateRequests().MapTenantDirectoryEndpoints();
         api.MapOperatorAuditEndpoints();
         api.MapGroup("/tenants/{tenantId}").RequireTenantAccess()

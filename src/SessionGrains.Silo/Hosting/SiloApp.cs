@@ -6,6 +6,7 @@ using SessionGrains.Silo.Api;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
+using SessionGrains.Silo.Api.RateLimits;
 using SessionGrains.Silo.Audit;
 using SessionGrains.Silo.Health;
 using SessionGrains.Silo.SessionTable;
@@ -72,6 +73,7 @@ public static class SiloApp
         builder.Services.AddHostedService<GracefulShutdown>();
         builder.Services.AddSingleton<OperatorKey>();
         builder.Services.AddSingleton<CallerAuthenticator>();
+        builder.Services.AddSessionGrainsRateLimits();
         builder.Services.AddSessionGrainsAudit(builder.Configuration, storage, options.Storage.ConnectionString);
 
         configure?.Invoke(builder);
@@ -86,6 +88,7 @@ public static class SiloApp
         var app = builder.Build();
         app.UseApiProblems();
         app.UseCallerAuthentication();
+        app.UseSessionGrainsRateLimits();
         app.MapApiDocument();
         app.MapHealthChecks(HealthRoutes.Live, new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(HealthRoutes.Ready, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

@@ -45,6 +45,7 @@ public sealed class ApiClient(Uri baseAddress, string operatorKey, TimeSpan? tim
         {
             ClosesConnection = response.Headers.ConnectionClose == true,
             Challenge = response.Headers.WwwAuthenticate.ToString(),
+            RetryAfter = response.Headers.RetryAfter?.Delta,
         };
     }
 
@@ -107,6 +108,9 @@ public sealed record Response(HttpStatusCode Status, string? MediaType, string B
 
     /// <summary>The <c>WWW-Authenticate</c> header, empty when there is none.</summary>
     public string Challenge { get; init; } = "";
+
+    /// <summary>The <c>Retry-After</c> header as a delay, null when there is none.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
 

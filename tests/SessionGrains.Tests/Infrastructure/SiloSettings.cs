@@ -8,7 +8,8 @@ namespace SessionGrains.Tests.Infrastructure;
 /// process (<see cref="TestSilo"/>) or as a child process (<see cref="SiloProcess"/>), through the
 /// one command line <see cref="Args"/> builds. <see cref="Time"/>, the session clock, reaches only
 /// a silo in this process. <see cref="Configuration"/> adds settings of the test's own, as
-/// <c>Section:Key=value</c>, last, so they win.
+/// <c>Section:Key=value</c>, last, so they win. Rate limits are off unless <see cref="RateLimited"/>:
+/// tests of other features send more requests from one address and key than a client should.
 /// </summary>
 public sealed record SiloSettings(
     TestDatabase Database,
@@ -18,7 +19,8 @@ public sealed record SiloSettings(
     string Environment = "Production",
     bool ResetOperatorKey = false,
     FakeTimeProvider? Time = null,
-    IReadOnlyList<string>? Configuration = null)
+    IReadOnlyList<string>? Configuration = null,
+    bool RateLimited = false)
 {
     public const string TestOperatorKey = "sgo.test-operator-key-" + "0123456789abcdef";
 
@@ -52,6 +54,11 @@ public sealed record SiloSettings(
         if (ResetOperatorKey)
         {
             args.Add("--SessionGrains:Auth:ResetOperatorKey=true");
+        }
+
+        if (!RateLimited)
+        {
+            args.AddRange(new[] { "Admin", "Lifecycle", "Unauthenticated" }.Select(policy => $"--SessionGrains:RateLimits:{policy}:PermitLimit=0"));
         }
 
         args.AddRange((Configuration ?? []).Select(setting => $"--{setting}"));

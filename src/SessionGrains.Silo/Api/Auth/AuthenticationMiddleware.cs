@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using SessionGrains.Silo.Api.Problems;
+using SessionGrains.Silo.Api.RateLimits;
 
 namespace SessionGrains.Silo.Api.Auth;
 
@@ -27,48 +28,65 @@ public sealed record RequiresOperatorInBrowser(string Realm);
 /// delegates that no endpoint filter reaches. Endpoints with neither (health, /metrics, the
 /// OpenAPI document) it leaves alone.
 /// </summary>
-internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthenticator authenticator)
+/// <remarks>
+/// Refusals count against the client's address (<see cref="FailedAuthenticationLimit"/>); over
+/// the limit they are answered 429, and a key is then checked only if its tenant is already in
+/// this silo's memory, so a flood of made-up keys costs no lookups, while a client with a working
+/// key behind the same address (a NAT, a proxy) is still served.
+/// </remarks>
+internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthenticator authenticator, FailedAuthenticationLimit refusals)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var metadata = context.GetEndpoint()?.Metadata;
-        if (metadata?.GetMetadata<RequiresOperatorInBrowser>() is { } browser)
+        var browser = metadata?.GetMetadata<RequiresOperatorInBrowser>();
+        if (browser is null && metadata?.GetMetadata<RequiresCaller>() is null)
         {
-            switch (await authenticator.AuthenticateAsync(context, acceptBasic: true))
-            {
-                case { IsOperator: true } caller:
-                    context.SetCaller(caller);
-                    break;
-                case null:
-                    context.Response.Headers.WWWAuthenticate = $"Basic realm=\"{browser.Realm}\", charset=\"UTF-8\"";
-                    await ApiProblem.Unauthorized().ExecuteAsync(context);
-                    return;
-                default:
-                    // A tenant's key: known, but not the operator's.
-                    await ApiProblem.Forbidden().ExecuteAsync(context);
-                    return;
-            }
-        }
-        else if (metadata?.GetMetadata<RequiresCaller>() is not null)
-        {
-            if (await authenticator.AuthenticateAsync(context) is not { } caller)
-            {
-                if (CannotBeDrained(context))
-                {
-                    // The server reads a small unread body to the end and keeps the connection; one
-                    // over the limit (or of unknown length) ends the connection, and saying so keeps
-                    // a client from sending its next request into a connection being closed.
-                    context.Response.Headers.Connection = "close";
-                }
-
-                await ApiProblem.Unauthorized().ExecuteAsync(context);
-                return;
-            }
-
-            context.SetCaller(caller);
+            await next(context);
+            return;
         }
 
+        var throttled = refusals.IsExhausted(context, out var retryAfter);
+        var caller = await authenticator.AuthenticateAsync(context, acceptBasic: browser is not null, heldTenantsOnly: throttled);
+        if (caller is null)
+        {
+            await RefuseAsync(context, browser, throttled || !refusals.TryCount(context, out retryAfter) ? retryAfter : null);
+            return;
+        }
+
+        if (browser is not null && !caller.IsOperator)
+        {
+            // A tenant's key: known, but not the operator's.
+            await ApiProblem.Forbidden().ExecuteAsync(context);
+            return;
+        }
+
+        context.SetCaller(caller);
         await next(context);
+    }
+
+    /// <summary>401, or 429 when the address is over its limit of refusals (<paramref name="retryAfter"/> set).</summary>
+    private static Task RefuseAsync(HttpContext context, RequiresOperatorInBrowser? browser, TimeSpan? retryAfter)
+    {
+        if (CannotBeDrained(context))
+        {
+            // The server reads a small unread body to the end and keeps the connection; one
+            // over the limit (or of unknown length) ends the connection, and saying so keeps
+            // a client from sending its next request into a connection being closed.
+            context.Response.Headers.Connection = "close";
+        }
+
+        if (retryAfter is { } wait)
+        {
+            return RateLimitedAnswer.WriteAsync(context, wait);
+        }
+
+        if (browser is not null)
+        {
+            context.Response.Headers.WWWAuthenticate = $"Basic realm=\"{browser.Realm}\", charset=\"UTF-8\"";
+        }
+
+        return ApiProblem.Unauthorized().ExecuteAsync(context);
     }
 
     private static bool CannotBeDrained(HttpContext context) =>

@@ -20,9 +20,11 @@ public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache ten
     /// The caller, or null when the key is missing, malformed or unknown. The key comes as
     /// <c>Authorization: Bearer &lt;key&gt;</c>, or, with <paramref name="acceptBasic"/> (routes a
     /// browser opens, which cannot send a bearer header), as the password of HTTP Basic, whatever
-    /// the user name.
+    /// the user name. With <paramref name="heldTenantsOnly"/> a key is checked only when this silo
+    /// holds its tenant (as when the caller's address is over its limit of refusals): a key of a
+    /// tenant it holds nothing of is refused without a lookup.
     /// </summary>
-    public async ValueTask<Caller?> AuthenticateAsync(HttpContext context, bool acceptBasic = false)
+    public async ValueTask<Caller?> AuthenticateAsync(HttpContext context, bool acceptBasic = false, bool heldTenantsOnly = false)
     {
         var header = context.Request.Headers[HeaderNames.Authorization].ToString();
         var presented = Credential(header, "Bearer ")?.Trim()
@@ -34,6 +36,11 @@ public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache ten
 
         if (BearerSecret.TryParse(presented, SecretKind.ApiKey, out var key))
         {
+            if (heldTenantsOnly && !tenants.Holds(key.TenantId))
+            {
+                return null;
+            }
+
             var tenant = await tenants.GetAsync(key.TenantId);
             return tenant.Keys.TryGetValue(key.Id, out var credential)
                 && Secrets.HashesEqual(key.Hash(), credential.SecretHash)

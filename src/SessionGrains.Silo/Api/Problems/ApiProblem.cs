@@ -50,6 +50,10 @@ public static class ApiProblem
     public static ApiProblem<Status404NotFound> TenantNotFound(string tenantId) =>
         Of<Status404NotFound>("tenant_not_found", "Tenant not found", $"There is no tenant '{tenantId}'.");
 
+    /// <summary>429: over a request limit; the caller waits <paramref name="retryAfterSeconds"/>, which <c>Retry-After</c> says too.</summary>
+    public static ApiProblem<Status429TooManyRequests> RateLimited(long retryAfterSeconds) =>
+        Of<Status429TooManyRequests>("rate_limited", "Too many requests", $"Over the request limit; retry in {retryAfterSeconds} s.");
+
     /// <summary>The default code for a bare status (unknown routes, wrong methods).</summary>
     public static string CodeFor(int status) => status switch
     {
@@ -63,6 +67,7 @@ public static class ApiProblem
         409 => "conflict",
         413 => "payload_too_large",
         415 => "unsupported_media_type",
+        429 => "rate_limited",
         431 => "headers_too_large",
         503 => "unavailable",
         _ when status >= 500 => "internal_error",

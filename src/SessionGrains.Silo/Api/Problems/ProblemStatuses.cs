@@ -34,3 +34,10 @@ public sealed class Status409Conflict : IProblemStatus
     /// <inheritdoc/>
     public static int Code => StatusCodes.Status409Conflict;
 }
+
+/// <summary>429 Too Many Requests.</summary>
+public sealed class Status429TooManyRequests : IProblemStatus
+{
+    /// <inheritdoc/>
+    public static int Code => StatusCodes.Status429TooManyRequests;
+}

@@ -6,6 +6,7 @@ using SessionGrains.Sessions;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
+using SessionGrains.Silo.Api.RateLimits;
 using SessionGrains.Users;
 
 namespace SessionGrains.Silo.Api.Sessions;
@@ -16,7 +17,8 @@ public static class SessionLifecycleEndpoints
     /// <summary>Maps the lifecycle routes onto the /api/v1/tenants/{tenantId} group.</summary>
     public static RouteGroupBuilder MapSessionLifecycleEndpoints(this RouteGroupBuilder tenant)
     {
-        var sessions = tenant.MapGroup("/sessions").WithTags(ApiTags.Lifecycle).AllowRoles(TenantRoles.Lifecycle);
+        // Identity providers and gateways call these on every sign-in and request: a limit of their own, far above the admin one.
+        var sessions = tenant.MapGroup("/sessions").WithTags(ApiTags.Lifecycle).AllowRoles(TenantRoles.Lifecycle).RateLimited(RateLimitPolicy.Lifecycle);
         sessions.MapPost("", CreateAsync).WithName("CreateSession").WithSummary("Sign in: create a session")
             .WithDescription("userId, clientId and ipAddress are required. 403 user_denylisted for a denylisted user; "
                 + "409 session_limit_reached over the policy's maxSessionsPerUser with onSessionLimit deny. "
