@@ -63,6 +63,9 @@ public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifeti
         string[] lifecycle = ["operator", "tenant-admin", "service", "scoped-service"];
         string[] sessionReaders = ["operator", "tenant-admin", "auditor", "scoped-auditor", "microtenant-admin"];
         string[] sessionAdmins = ["operator", "tenant-admin", "microtenant-admin"];
+
+        // Saved filters are every reader's own, whatever its tenant: only service keys are refused.
+        string[] filterOwners = [.. sessionReaders, "other-tenant-admin"];
         var t = $"/api/v1/tenants/{_tenant}";
         yield return new(HttpMethod.Post, "/api/v1/tenants", new { tenantId = TestData.Id("new"), name = "New" }, op);
         yield return new(HttpMethod.Get, "/api/v1/tenants", null, op);
@@ -92,6 +95,9 @@ public sealed class AuthorizationMatrixTests(SiloFixture fixture) : IAsyncLifeti
         yield return new(HttpMethod.Delete, $"{t}/users/nobody/denylist", null, admins);
         yield return new(HttpMethod.Get, $"{t}/denylist", null, tenantReaders);
         yield return new(HttpMethod.Post, $"{t}/logout-all", new { clientId = "nothing-uses-this" }, admins);
+        yield return new(HttpMethod.Get, "/api/v1/me/filters", null, filterOwners);
+        yield return new(HttpMethod.Put, "/api/v1/me/filters/matrix", new { query = new { status = "active" } }, filterOwners);
+        yield return new(HttpMethod.Delete, "/api/v1/me/filters/no-such-filter", null, filterOwners);
     }
 
     [Theory]
