@@ -16,6 +16,12 @@ public static class GrainKeys
     public static string Shard(string tenantId, int shard) => $"{tenantId}/{shard}";
 
     /// <summary>
+    /// The key of the grain that holds one API key's saved filters: its tenant and key id. The
+    /// operator belongs to no tenant and is keyed under the empty one, which no tenant id can be.
+    /// </summary>
+    public static string SavedFilters(string? tenantId, string keyId) => $"{tenantId}/{keyId}";
+
+    /// <summary>
     /// The shard a user's sessions live in: a stable hash of the user id (FNV-1a over UTF-16
     /// code units), so every silo and every release agrees.
     /// </summary>

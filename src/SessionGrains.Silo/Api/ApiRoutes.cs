@@ -2,6 +2,7 @@ using SessionGrains.Silo.Api.Audit;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.RateLimits;
+using SessionGrains.Silo.Api.SavedFilters;
 using SessionGrains.Silo.Api.Sessions;
 using SessionGrains.Silo.Api.Tenants;
 using SessionGrains.Silo.Api.Users;
@@ -14,7 +15,8 @@ namespace SessionGrains.Silo.Api;
 /// routes against their own), and every administrative answer is recorded in
 /// the audit log before it leaves; /tenants and /audit are the operator's; every
 /// /tenants/{tenantId} route checks its tenant id, the caller's role, its input and (for the
-/// operator) that the tenant exists, in that order.
+/// operator) that the tenant exists, in that order; /me routes are the calling key's own, and
+/// check its role and its input.
 /// </summary>
 public static class ApiRoutes
 {
@@ -32,6 +34,9 @@ public static class ApiRoutes
             .MapSessionAdminEndpoints()
             .MapUserEndpoints()
             .MapAuditEndpoints();
+
+        // A saved filter is a session-table query, so whoever reads the table may keep some.
+        api.MapGroup("/me/filters").RequireCallerRole().AllowRoles(TenantRoles.SessionReaders).MapSavedFilterEndpoints();
         return app;
     }
 }

@@ -41,8 +41,15 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
 
     private ApiClient Api => fixture.Api;
 
-    /// <summary>Where a target puts a request: its tenant, its microtenant (null: none), and the marker every object made there carries.</summary>
-    private sealed record Scope(string TenantId, string? MicrotenantId, string Mark, bool Exists);
+    /// <summary>
+    /// Where a target puts a request: its tenant, its microtenant (null: none), and the marker every
+    /// object made there carries; <see cref="CallerKey"/> is the key about to call, for the routes
+    /// whose object is the key's own (its saved filters).
+    /// </summary>
+    private sealed record Scope(string TenantId, string? MicrotenantId, string Mark, bool Exists)
+    {
+        public string? CallerKey { get; init; }
+    }
 
     private Scope ScopeOf(Target target) => target switch
     {
@@ -93,6 +100,15 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         })
         {
             (await Api.PostAsync($"/api/v1/tenants/{tenant}/users/{user}/logout", key, null)).Expect(HttpStatusCode.OK);
+        }
+
+        // Saved filters of keys of every scope: no other key's list may show them.
+        foreach (var (key, name) in new[]
+        {
+            (_keys["tenant-admin"]!, "mk-root-filter"), (apacAdmin, "mk-apac-filter"), (otherAdmin, "mk-other-filter"),
+        })
+        {
+            (await Api.PutAsync($"/api/v1/me/filters/{name}", key, new { query = new { status = "active" } })).Expect(HttpStatusCode.OK);
         }
 
         var deleted = await Api.CreateKeyAsync(_tenant, "tenant-admin");
@@ -155,8 +171,11 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         string Method, string Pattern, string[] Allowed, HttpStatusCode Success, bool TenantWide, Outside Root, Outside Apart, bool Read,
         Func<Scope, Task<Call>> Build)
     {
-        /// <summary>A route outside /tenants/{tenantId}: its target is the caller itself, so only <see cref="Target.OwnTenant"/> applies (and the microtenants, where the line says).</summary>
+        /// <summary>A route outside /tenants/{tenantId}: its target is the caller itself, so no other tenant applies.</summary>
         public bool Tenantless => !Pattern.Contains("{tenantId}", StringComparison.Ordinal);
+
+        /// <summary>For a tenantless route, whether the request names a microtenant, so the microtenant targets apply.</summary>
+        public bool NamesMicrotenant { get; init; }
     }
 
     private static readonly string[] OperatorOnly = ["operator"];
@@ -286,11 +305,29 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
 
         // The audit log: a scoped auditor reads the records of its microtenant's keys only.
         yield return new("GET", $"{T}/audit", Readers, ok, false, success, success, true, s => Now(get, $"{P(s)}/audit?pageSize=500"));
+
+        // Saved filters: the calling key's own; a scoped key's saved query may not name another microtenant.
+        yield return new("GET", "/api/v1/me/filters", SessionReaders, ok, false, success, success, true, _ => Now(get, "/api/v1/me/filters?pageSize=100"));
+        yield return new("PUT", "/api/v1/me/filters/{name}", SessionReaders, ok, false, success, forbidden, false,
+            s => Now(put, $"/api/v1/me/filters/{Fresh(s)}", new { query = new { status = "active", microtenantId = s.MicrotenantId } })) { NamesMicrotenant = true };
+        yield return new("DELETE", "/api/v1/me/filters/{name}", SessionReaders, HttpStatusCode.NoContent, false, success, success, false, async s =>
+        {
+            var name = Fresh(s);
+            if (s.CallerKey is not null)
+            {
+                // The caller's own filter to delete; a key that may not save one is refused the delete as well.
+                await Api.PutAsync($"/api/v1/me/filters/{name}", s.CallerKey, new { query = new { status = "active" } });
+            }
+
+            return new(delete, $"/api/v1/me/filters/{name}", null);
+        });
     }
 
     /// <summary>The targets a line is called on.</summary>
     private static IEnumerable<Target> TargetsOf(Line line) =>
-        line.Tenantless ? [Target.OwnTenant] : Enum.GetValues<Target>();
+        !line.Tenantless ? Enum.GetValues<Target>()
+        : line.NamesMicrotenant ? [Target.OwnTenant, Target.OwnMicrotenant, Target.OtherMicrotenant]
+        : [Target.OwnTenant];
 
     /// <summary>The contract's answer for <paramref name="caller"/> calling <paramref name="line"/> on <paramref name="target"/>.</summary>
     private static (HttpStatusCode Status, string? Code) Expected(Line line, string caller, Target target)
@@ -366,7 +403,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         {
             foreach (var target in TargetsOf(line))
             {
-                var scope = ScopeOf(target);
+                var scope = ScopeOf(target) with { CallerKey = _keys[caller] };
                 var call = await line.Build(scope);
                 var response = await Api.SendAsync(call.Method, call.Path, _keys[caller], call.Body);
                 calls++;
@@ -431,7 +468,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     {
         foreach (var line in Lines())
         {
-            var call = await line.Build(ScopeOf(Target.OwnTenant));
+            var call = await line.Build(ScopeOf(Target.OwnTenant) with { CallerKey = _keys[caller] });
             (await Api.SendAsync(call.Method, call.Path, _keys[caller], call.Body)).ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
         }
     }

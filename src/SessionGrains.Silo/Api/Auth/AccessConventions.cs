@@ -40,6 +40,18 @@ public static class AccessConventions
         return group;
     }
 
+    /// <summary>
+    /// Routes of the calling key itself (/me), outside any tenant's path: the key's role must be one
+    /// of the endpoint's <see cref="TenantRoles"/> (the operator always may), then its input is
+    /// checked. What such a route reaches is the caller's own, so there is no tenant to compare.
+    /// </summary>
+    public static RouteGroupBuilder RequireCallerRole(this RouteGroupBuilder group)
+    {
+        group.AddSharedFilter<CallerRoleFilter>().ProducesProblem(StatusCodes.Status403Forbidden);
+        group.ValidateRequests();
+        return group;
+    }
+
     /// <summary>The roles of the route's tenant that may call these endpoints (the operator always may).</summary>
     public static TBuilder AllowRoles<TBuilder>(this TBuilder builder, TenantRoles roles) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(roles);

@@ -20,7 +20,10 @@ public sealed record Caller(bool IsOperator, string? TenantId, ApiKeyRole? Role,
     /// a <paramref name="tenantWide"/> action also needs a key without a microtenant, whatever its role.
     /// </summary>
     public bool May(string tenantId, IReadOnlyCollection<ApiKeyRole> roles, bool tenantWide) =>
-        IsOperator || (TenantId == tenantId && Role is { } role && roles.Contains(role) && !(tenantWide && MicrotenantId is not null));
+        IsOperator || (TenantId == tenantId && Has(roles) && !(tenantWide && MicrotenantId is not null));
+
+    /// <summary>True for the operator, and for a key whose role is one of <paramref name="roles"/>, whatever its tenant.</summary>
+    public bool Has(IReadOnlyCollection<ApiKeyRole> roles) => IsOperator || (Role is { } role && roles.Contains(role));
 
     /// <summary>True when an entry of <paramref name="microtenantId"/> (null: the tenant's own) is within this caller's scope.</summary>
     public bool Sees(string? microtenantId) => MicrotenantId is null || MicrotenantId == microtenantId;

@@ -24,6 +24,9 @@ public static class ApiTags
     /// <summary>The audit log.</summary>
     public const string Audit = "Audit log";
 
+    /// <summary>The caller's own saved session-table queries.</summary>
+    public const string SavedFilters = "Saved filters";
+
     /// <summary>Every tag, with its description, in the order the reference shows them.</summary>
     public static IReadOnlyList<(string Name, string Description)> All { get; } =
     [
@@ -34,5 +37,6 @@ public static class ApiTags
         (Sessions, "The session table for administrators: list, stats, details, and ending one, many, or all sessions. A microtenant-scoped key sees and ends only its microtenant's sessions."),
         (Users, "One user's sessions, logging a user out everywhere, and the tenant's denylist."),
         (Audit, "Every administrative action and every refused one: who, from where, what, on what, and how it ended. As JSON pages or as CSV."),
+        (SavedFilters, "Session-table queries an administrator or auditor key saves for itself: private to the key, validated as the table validates its query string."),
     ];
 }

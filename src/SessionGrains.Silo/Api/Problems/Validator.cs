@@ -15,12 +15,40 @@ public sealed class Validator
     private string? _code;
     private bool _general;
 
+    // Set on the view of a nested object: its errors are recorded in the outer validator.
+    private readonly Validator? _outer;
+    private readonly string _prefix = "";
+
+    /// <summary>A validator for one request, without errors.</summary>
+    public Validator()
+    {
+    }
+
+    private Validator(Validator outer, string prefix)
+    {
+        _outer = outer;
+        _prefix = prefix;
+    }
+
     /// <summary>True when no error was recorded.</summary>
-    public bool IsValid => _errors is null;
+    public bool IsValid => _outer?.IsValid ?? _errors is null;
+
+    /// <summary>
+    /// The validator of the nested object <paramref name="field"/>: its errors are this one's, each
+    /// named by path (<c>query.status</c>), so a rule written for a top-level request (a query
+    /// string) serves the same values nested in a body unchanged.
+    /// </summary>
+    public Validator Within(string field) => new(_outer ?? this, $"{_prefix}{field}.");
 
     /// <summary>Records an error against a field.</summary>
     public void Add(string field, string message)
     {
+        if (_outer is not null)
+        {
+            _outer.Add(_prefix + field, message);
+            return;
+        }
+
         _general = true;
         Record(field, message);
     }
@@ -31,6 +59,12 @@ public sealed class Validator
     /// </summary>
     public void Add(string field, string message, string code)
     {
+        if (_outer is not null)
+        {
+            _outer.Add(_prefix + field, message, code);
+            return;
+        }
+
         _code ??= code;
         _general |= _code != code;
         Record(field, message);
@@ -176,6 +210,6 @@ public sealed class Validator
     }
 
     /// <summary>The 400 problem for the errors found.</summary>
-    public ValidationProblem Problem() => ApiProblem.Validation(
+    public ValidationProblem Problem() => _outer?.Problem() ?? ApiProblem.Validation(
         (_errors ?? []).ToDictionary(e => e.Key, e => e.Value.ToArray()), _general ? null : _code);
 }
