@@ -21,6 +21,9 @@ public sealed partial class LoadRun
             return (1, "");
         }
 
+        // Let the sign-ins' own background writes (user grains, the session table) drain, so the
+        // terminations are measured on their own.
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         var ids = single.SessionIds;
         var terminated = await ManyAsync(clients, ids.Count, n =>
         {
