@@ -38,8 +38,11 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>
     /// Ends the session for the given reason. With <paramref name="microtenantId"/>, only a
     /// session of that microtenant is ended (others answer <see cref="EndOutcome.Forbidden"/>).
+    /// <paramref name="audit"/>, the record of this end as a success, is stored in the very write
+    /// that ends the session (so the end and its record are durable together, at the cost of one
+    /// commit), and only when this call ends it (<see cref="EndOutcome.Terminated"/>).
     /// </summary>
-    Task<EndOutcome> End(EndReason reason, string? microtenantId = null);
+    Task<EndOutcome> End(EndReason reason, string? microtenantId = null, Audit.AuditRecord? audit = null);
 
     /// <summary>Where the session stands now (expiry is applied on the way).</summary>
     Task<SessionStatus?> GetStatus();

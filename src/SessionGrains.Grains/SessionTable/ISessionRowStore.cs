@@ -24,9 +24,10 @@ public interface ISessionRowStore
     /// Writes a row when it is still at <paramref name="expectedVersion"/> (null: the row must
     /// not exist), as <paramref name="row"/>'s summary version. Concurrent writes are committed
     /// together (group commit). Throws <see cref="Orleans.Storage.InconsistentStateException"/> when the version
-    /// does not match.
+    /// does not match. <paramref name="audit"/>, when given, is inserted into the audit log in the
+    /// same transaction, and only if the row was written.
     /// </summary>
-    Task WriteAsync(SessionRecord row, long? expectedVersion, CancellationToken cancellationToken);
+    Task WriteAsync(SessionRecord row, long? expectedVersion, CancellationToken cancellationToken, Audit.AuditRecord? audit = null);
 
     /// <summary>How many rows one shard of one tenant has (to size a shard's arrays before it reads them).</summary>
     Task<int> CountShardAsync(string tenantId, int shard, CancellationToken cancellationToken);

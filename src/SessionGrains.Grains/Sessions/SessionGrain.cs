@@ -112,7 +112,7 @@ internal sealed partial class SessionGrain(
         return true;
     }
 
-    public async Task<EndOutcome> End(EndReason reason, string? microtenantId = null)
+    public async Task<EndOutcome> End(EndReason reason, string? microtenantId = null, Audit.AuditRecord? audit = null)
     {
         if (!S.Opened)
         {
@@ -129,7 +129,7 @@ internal sealed partial class SessionGrain(
             return EndOutcome.NotActive;
         }
 
-        await EndAsync(reason);
+        await EndAsync(reason, audit: audit);
         return EndOutcome.Terminated;
     }
 
@@ -206,13 +206,22 @@ internal sealed partial class SessionGrain(
         return false;
     }
 
-    private async Task EndAsync(EndReason reason, SessionStatus status = SessionStatus.Terminated, DateTimeOffset? at = null)
+    private async Task EndAsync(EndReason reason, SessionStatus status = SessionStatus.Terminated, DateTimeOffset? at = null, Audit.AuditRecord? audit = null)
     {
         S.Status = status;
         S.EndedAt = at ?? time.GetUtcNow();
         S.EndReason = reason;
         CancelActivityFlush();
-        await WriteAsync();
+        S.PendingAudit = audit;
+        try
+        {
+            await WriteAsync();
+        }
+        finally
+        {
+            S.PendingAudit = null;
+        }
+
         metrics.Ended(reason);
         GrainFactory.GetGrain<IUserGrain>(GrainKeys.User(Key.TenantId, S.SignIn.UserId)).SessionEnded(Key.SessionId).Ignore();
     }

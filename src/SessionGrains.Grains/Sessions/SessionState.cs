@@ -86,6 +86,13 @@ public sealed class SessionState
     public long RowVersion { get; set; }
 
     /// <summary>
+    /// The audit record to store in the next write, with it, in one transaction; set by the grain
+    /// just before that write and cleared after it. Not part of the stored state.
+    /// </summary>
+    [field: NonSerialized]
+    public Audit.AuditRecord? PendingAudit { get; set; }
+
+    /// <summary>
     /// The row of the session table this state is listed as, at <paramref name="version"/>. Times
     /// are cut to the millisecond, the precision the table stores, so a row a shard is told of
     /// equals the one it reloads after a restart.

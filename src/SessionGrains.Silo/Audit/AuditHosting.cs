@@ -1,3 +1,4 @@
+using SessionGrains.Audit;
 using SessionGrains.Silo.Api.Audit;
 using SessionGrains.Silo.Storage;
 

@@ -1,3 +1,4 @@
+using SessionGrains.Audit;
 namespace SessionGrains.Silo.Audit;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using SessionGrains.Audit;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
@@ -32,7 +33,7 @@ public sealed class AuditStore : IAsyncDisposable
 
     // Deletes a bounded chunk at a time, so a purge never holds the writer for long.
     private const string PurgeSql =
-        "DELETE FROM AuditLog WHERE AuditId IN (SELECT AuditId FROM AuditLog WHERE At < @Before ORDER BY At LIMIT @Chunk)";
+        "DELETE FROM AuditLog WHERE (At, AuditId) IN (SELECT At, AuditId FROM AuditLog WHERE At < @Before ORDER BY At, AuditId LIMIT @Chunk)";
 
     private const int PurgeChunk = 5_000;
 
@@ -150,6 +151,21 @@ public sealed class AuditStore : IAsyncDisposable
         await SqlStatements.ExecuteAsync(connection, transaction, [.. records.Select(Insert)]);
         await transaction.CommitAsync();
         return new Exception?[records.Count];
+    }
+
+    /// <summary>
+    /// The insert of <paramref name="record"/> that takes effect only where the session row
+    /// (<paramref name="tenantId"/>, <paramref name="sessionId"/>) is at <paramref name="version"/>:
+    /// run after that row's write in the same transaction, it records the change exactly when the
+    /// change was stored (a version conflict stores neither).
+    /// </summary>
+    public static SqlStatement InsertWith(AuditRecord record, string tenantId, string sessionId, long version)
+    {
+        var insert = Insert(record);
+        return new(
+            $"INSERT INTO AuditLog ({Columns}) SELECT {string.Join(", ", insert.Parameters.Select(p => "@" + p.Name))} " +
+            "WHERE EXISTS (SELECT 1 FROM Sessions WHERE TenantId = @RowTenantId AND SessionId = @RowSessionId AND Version = @RowVersion)",
+            [.. insert.Parameters, ("RowTenantId", tenantId, DbType.String), ("RowSessionId", sessionId, DbType.String), ("RowVersion", version, DbType.Int64)]);
     }
 
     private static SqlStatement Insert(AuditRecord r) => new(InsertSql,

@@ -1,3 +1,5 @@
+using SessionGrains.Audit;
+using SessionGrains.Silo.Audit;
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
@@ -85,8 +87,8 @@ public abstract class SessionRowStore : ISessionRowStore, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public Task WriteAsync(SessionRecord row, long? expectedVersion, CancellationToken cancellationToken) =>
-        _writes.WriteAsync(new PendingWrite(row, expectedVersion), cancellationToken);
+    public Task WriteAsync(SessionRecord row, long? expectedVersion, CancellationToken cancellationToken, AuditRecord? audit = null) =>
+        _writes.WriteAsync(new PendingWrite(row, expectedVersion, audit), cancellationToken);
 
     /// <inheritdoc/>
     public virtual async IAsyncEnumerable<SessionRow> ReadShardAsync(
@@ -164,7 +166,11 @@ public abstract class SessionRowStore : ISessionRowStore, IAsyncDisposable
         await using var connection = CreateConnection();
         await connection.OpenAsync();
         await using var transaction = await BeginWriteAsync(connection, CancellationToken.None);
-        var stored = await SqlStatements.ExecuteAsync(connection, transaction, [.. batch.Select(RowStatement)]);
+        // Each write's row, then the audit records that go with some of them (each inserted only if
+        // its row was written), so a row's outcome is at its own index.
+        var statements = batch.Select(RowStatement).ToList();
+        statements.AddRange(batch.Where(w => w.Audit is not null).Select(w => AuditStore.InsertWith(w.Audit!, w.Record.TenantId, w.Record.Row.SessionId, w.Record.Row.Version)));
+        var stored = await SqlStatements.ExecuteAsync(connection, transaction, statements);
         await transaction.CommitAsync();
         return [.. batch.Select((write, i) => stored[i] == 1 ? null : (Exception)new InconsistentStateException(
             $"Session {write.Record.TenantId}/{write.Record.Row.SessionId} is not at version {write.Expected?.ToString() ?? "(new)"}.",
@@ -179,5 +185,5 @@ public abstract class SessionRowStore : ISessionRowStore, IAsyncDisposable
     protected static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
         SqlStatements.Command(connection, sql, parameters);
 
-    private sealed record PendingWrite(SessionRecord Record, long? Expected);
+    private sealed record PendingWrite(SessionRecord Record, long? Expected, AuditRecord? Audit);
 }

@@ -61,6 +61,9 @@ public sealed class FailedWriteApiTests(SqliteDatabases databases) : IClassFixtu
         AssertUnavailable(await api.DeleteAsync($"{Tenant}/sessions/{first.Str("sessionId")}", api.OperatorKey));
         AssertUnavailable(await api.PostAsync($"{Tenant}/users/u-9/logout", api.OperatorKey, null));
 
+        // A session's end and its record are stored in one write: neither happened.
+        Assert.True((await api.ValidateAsync("acme", service, first.Str("token")))["active"]!.GetValue<bool>());
+
         // Reads and the platform's own traffic do not depend on the log.
         (await api.GetAsync($"{Tenant}/sessions", api.OperatorKey)).Expect(HttpStatusCode.OK);
         Assert.True((await api.ValidateAsync("acme", service, second.Str("token")))["active"]!.GetValue<bool>());

@@ -1,3 +1,4 @@
+using SessionGrains.Audit;
 using System.Reflection;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.Metadata;

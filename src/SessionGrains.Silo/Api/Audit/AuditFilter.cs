@@ -1,5 +1,7 @@
+using SessionGrains.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using SessionGrains;
 using SessionGrains.Grains;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Problems;
@@ -14,7 +16,9 @@ namespace SessionGrains.Silo.Api.Audit;
 /// (<c>success</c> for 2xx, <c>failed</c> otherwise, with the problem's status and code), and every
 /// 403 of an administration route as <c>access.denied</c> (<c>denied</c>, with the action attempted).
 /// The session lifecycle routes (sign-in, validate, refresh, logout) are the platform's traffic,
-/// not administration, and are not recorded.
+/// not administration, and are not recorded. A route whose change stores its own success record
+/// (<see cref="AuditWithChange"/>) gets that record made here, before it runs, and is not recorded
+/// again when it succeeds.
 /// </summary>
 internal sealed class AuditFilter(AuditRecorder recorder) : IEndpointFilter
 {
@@ -28,6 +32,14 @@ internal sealed class AuditFilter(AuditRecorder recorder) : IEndpointFilter
         }
 
         var audited = metadata?.GetMetadata<AuditedAction>();
+        AuditWithChange? withChange = null;
+        if (audited is { StoredWithChange: true })
+        {
+            var success = Describe(context, audited, result: null);
+            withChange = new AuditWithChange(recorder.Build(http, LogOf(http, success, code: null), audited.Action, AuditOutcomes.Success, success));
+            http.Features.Set(withChange);
+        }
+
         object? result;
         try
         {
@@ -35,7 +47,13 @@ internal sealed class AuditFilter(AuditRecorder recorder) : IEndpointFilter
         }
         catch (Exception ex) when (audited is not null && ErrorHandling.IsTransient(ex))
         {
-            await RecordFailureAsync(context, audited, ex);
+            // A change that was handed its record and then failed to be stored stored neither; one
+            // that failed after its write (telling the session table) stored both, and ended.
+            if (withChange is not { Taken: true } || ex is ChangeNotStoredException)
+            {
+                await RecordFailureAsync(context, audited, ex);
+            }
+
             throw;
         }
 
@@ -49,7 +67,7 @@ internal sealed class AuditFilter(AuditRecorder recorder) : IEndpointFilter
             description.Details["attemptedAction"] = audited?.Action;
             await recorder.RecordAsync(http, LogOf(http, description, code), AuditActions.AccessDenied, AuditOutcomes.Denied, description);
         }
-        else if (audited is not null)
+        else if (audited is not null && !(withChange is { Taken: true } && status is >= 200 and < 300))
         {
             var success = status is >= 200 and < 300;
             var description = Describe(context, audited, success ? result : null);

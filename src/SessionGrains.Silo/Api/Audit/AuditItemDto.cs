@@ -1,3 +1,4 @@
+using SessionGrains.Audit;
 using System.Text.Json;
 using SessionGrains.Silo.Audit;
 

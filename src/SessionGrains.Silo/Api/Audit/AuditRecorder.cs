@@ -1,3 +1,4 @@
+using SessionGrains.Audit;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
@@ -36,9 +37,23 @@ public sealed class AuditRecorder(
             return;
         }
 
+        var record = Build(http, tenantLog, action, outcome, description);
+        try
+        {
+            await store.WriteAsync(record, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            throw new AuditNotStoredException(ex);
+        }
+    }
+
+    /// <summary>The record of <paramref name="http"/>'s caller doing <paramref name="action"/>, now, in <paramref name="tenantLog"/>.</summary>
+    public AuditRecord Build(HttpContext http, string tenantLog, string action, string outcome, AuditDescription description)
+    {
         var caller = http.GetCaller();
         var at = time.GetUtcNow();
-        var record = new AuditRecord(
+        return new AuditRecord(
             AuditIds.Next(at),
             tenantLog,
             DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds()),
@@ -51,14 +66,6 @@ public sealed class AuditRecorder(
             Truncate(description.Target, MaxTargetLength),
             outcome,
             JsonSerializer.Serialize(description.Details, json.Value.SerializerOptions));
-        try
-        {
-            await store.WriteAsync(record, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            throw new AuditNotStoredException(ex);
-        }
     }
 
     private static string? ClientIp(IPAddress? address) =>

@@ -29,7 +29,7 @@ public static class SessionAdminEndpoints
             .WithDescription("Totals, active sessions, distinct users and sessions by client, tenant-wide or for one microtenant.");
         sessions.MapGet("/{sessionId}", GetAsync).AllowRoles(TenantRoles.SessionReaders).WithName("GetSession").WithSummary("Get one session in full")
             .WithDescription("The table's row plus device, claims and refresh history. 404 session_not_found, also for another microtenant's session.");
-        sessions.MapDelete("/{sessionId}", TerminateAsync).AllowRoles(TenantRoles.SessionAdmins).Audited(AuditActions.SessionTerminate, "sessionId").WithName("TerminateSession").WithSummary("Terminate a session")
+        sessions.MapDelete("/{sessionId}", TerminateAsync).AllowRoles(TenantRoles.SessionAdmins).Audited(AuditActions.SessionTerminate, "sessionId", storedWithChange: true).WithName("TerminateSession").WithSummary("Terminate a session")
             .WithDescription("Ends it with reason admin_terminated. 404 session_not_found; 409 session_not_active.");
         sessions.MapPost("/terminate", BulkTerminateAsync).AllowRoles(TenantRoles.SessionAdmins).Audited(AuditActions.SessionBulkTerminate).WithName("TerminateSessions")
             .WithSummary("Terminate many sessions").WithDescription("Up to 1000 ids; one outcome per id, in the order asked.");
@@ -97,7 +97,7 @@ public static class SessionAdminEndpoints
         string tenantId, string sessionId, HttpContext http, IGrainFactory grains)
     {
         var outcome = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, sessionId))
-            .End(EndReason.AdminTerminated, http.GetCaller().MicrotenantId);
+            .End(EndReason.AdminTerminated, http.GetCaller().MicrotenantId, http.TakeAuditRecord());
         return outcome switch
         {
             EndOutcome.Terminated => TypedResults.NoContent(),

@@ -5,7 +5,7 @@
 -- the retention purge deletes them by age.
 CREATE TABLE IF NOT EXISTS AuditLog
 (
-    AuditId            TEXT    NOT NULL PRIMARY KEY,
+    AuditId            TEXT    NOT NULL,
     TenantId           TEXT    NOT NULL,
     At                 INTEGER NOT NULL,
     ActorKeyId         TEXT    NOT NULL,
@@ -22,5 +22,7 @@ CREATE TABLE IF NOT EXISTS AuditLog
 -- A tenant's log, newest first, walked by (At, AuditId).
 CREATE INDEX IF NOT EXISTS IX_AuditLog_Tenant ON AuditLog (TenantId, At, AuditId);
 
--- The operator's log across tenants, and the retention purge, by age.
-CREATE INDEX IF NOT EXISTS IX_AuditLog_At ON AuditLog (At, AuditId);
+-- The operator's log across tenants, and the retention purge, by age; also what makes a record
+-- unique. AuditId alone is not indexed: nothing looks a record up by it, and every index is one
+-- more b-tree each record's commit writes.
+CREATE UNIQUE INDEX IF NOT EXISTS UX_AuditLog_At ON AuditLog (At, AuditId);
