@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 
 namespace SessionGrains.Bench.Load;
@@ -25,7 +24,7 @@ public sealed partial class LoadRun
         // terminations are measured on their own.
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         var ids = single.SessionIds;
-        var terminated = await ManyAsync(clients, ids.Count, n =>
+        var terminated = await ManyAsync(clients, ids.Count, keepTokens: false, n =>
         {
             var request = new HttpRequestMessage(HttpMethod.Delete, $"api/v1/tenants/{options.Tenant}/sessions/{ids[n]}");
             request.Headers.Authorization = new("Bearer", options.OperatorKey);
@@ -34,7 +33,7 @@ public sealed partial class LoadRun
         Report("terminate", terminated);
 
         var batches = bulk.SessionIds.Chunk(options.BulkSize).ToArray();
-        var bulkTerminated = await ManyAsync(clients, batches.Length, n =>
+        var bulkTerminated = await ManyAsync(clients, batches.Length, keepTokens: false, n =>
             Post($"api/v1/tenants/{options.Tenant}/sessions/terminate", options.OperatorKey, new { sessionIds = batches[n] }),
             HttpStatusCode.OK, cancellationToken);
         Report("bulk terminate", bulkTerminated);
@@ -44,51 +43,5 @@ public sealed partial class LoadRun
             + FormattableString.Invariant(
             $" bulk_requests_per_s={bulkTerminated.PerSecond:F1} bulk_sessions_per_s={bulkTerminated.PerSecond * options.BulkSize:F0} bulk_p50_ms={bulkTerminated.Percentile(0.50):F1} bulk_p99_ms={bulkTerminated.Percentile(0.99):F1} bulk_failures={bulkTerminated.Failures}");
         return (terminated.Failures + bulkTerminated.Failures, result);
-    }
-
-    /// <summary><paramref name="count"/> requests made by <paramref name="make"/>, with the configured workers, each expected to answer <paramref name="expected"/>.</summary>
-    private async Task<SignInRun> ManyAsync(
-        HttpClient[] clients, int count, Func<int, HttpRequestMessage> make, HttpStatusCode expected, CancellationToken cancellationToken)
-    {
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bound.CancelAfter(options.MaxDuration);
-        var run = new SignInRun(count, keepTokens: false);
-        var next = -1;
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-
-        async Task WorkerAsync()
-        {
-            int n;
-            while ((n = Interlocked.Increment(ref next)) < count && !bound.IsCancellationRequested)
-            {
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    using var request = make(n);
-                    using var response = await clients[n % clients.Length].SendAsync(request, bound.Token);
-                    var body = await response.Content.ReadAsStringAsync(bound.Token);
-                    if (response.StatusCode != expected)
-                    {
-                        run.Fail($"{(int)response.StatusCode} {body}");
-                        continue;
-                    }
-
-                    run.Succeed(n, Stopwatch.GetElapsedTime(started));
-                }
-                catch (OperationCanceledException) when (bound.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                {
-                    // The time bound hit mid-request; neither a success nor a failure.
-                }
-                catch (HttpRequestException ex)
-                {
-                    run.Fail(ex.Message);
-                }
-            }
-        }
-
-        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(WorkerAsync, CancellationToken.None)));
-        run.Finish(clock.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpuBefore);
-        return run;
     }
 }

@@ -116,8 +116,29 @@ public sealed partial class LoadRun(LoadOptions options)
     /// Signs in <paramref name="count"/> distinct users with the configured number of workers,
     /// each on its own kept-alive connection, stopping at the count or the time bound.
     /// </summary>
-    private async Task<SignInRun> SignInManyAsync(
-        HttpClient[] clients, string serviceKey, string prefix, int count, bool keepTokens, CancellationToken cancellationToken)
+    private Task<SignInRun> SignInManyAsync(
+        HttpClient[] clients, string serviceKey, string prefix, int count, bool keepTokens, CancellationToken cancellationToken) =>
+        ManyAsync(clients, count, keepTokens, n => Post($"api/v1/tenants/{options.Tenant}/sessions", serviceKey, new
+        {
+            userId = $"{prefix}-{n}",
+            userEmail = $"{prefix}-{n}@bench.test",
+            sessionName = "Firefox on Linux",
+            clientId = "portal",
+            clientType = "browser",
+            identityProvider = "okta",
+            ipAddress = "203.0.113.7",
+            userAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0",
+            claims = new { groups = "eng" },
+        }), HttpStatusCode.Created, cancellationToken);
+
+    /// <summary>
+    /// <paramref name="count"/> requests made by <paramref name="make"/>, with the configured
+    /// workers, each expected to answer <paramref name="expected"/>; with <paramref name="keepTokens"/>
+    /// (sign-ins) the tokens and session id of each answer are kept, else the answer is read whole
+    /// without a parse, as a real caller must read it.
+    /// </summary>
+    private async Task<SignInRun> ManyAsync(
+        HttpClient[] clients, int count, bool keepTokens, Func<int, HttpRequestMessage> make, HttpStatusCode expected, CancellationToken cancellationToken)
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(options.MaxDuration);
@@ -131,44 +152,28 @@ public sealed partial class LoadRun(LoadOptions options)
             int n;
             while ((n = Interlocked.Increment(ref next)) < count && !bound.IsCancellationRequested)
             {
-                var body = new
-                {
-                    userId = $"{prefix}-{n}",
-                    userEmail = $"{prefix}-{n}@bench.test",
-                    sessionName = "Firefox on Linux",
-                    clientId = "portal",
-                    clientType = "browser",
-                    identityProvider = "okta",
-                    ipAddress = "203.0.113.7",
-                    userAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0",
-                    claims = new { groups = "eng" },
-                };
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    using var request = Post($"api/v1/tenants/{options.Tenant}/sessions", serviceKey, body);
+                    using var request = make(n);
                     using var response = await clients[n % clients.Length].SendAsync(request, bound.Token);
-                    if (response.StatusCode != HttpStatusCode.Created)
+                    if (response.StatusCode != expected)
                     {
                         run.Fail($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(bound.Token)}");
                         continue;
                     }
 
-                    string? token = null, refreshToken = null, sessionId = null;
                     if (keepTokens)
                     {
                         var created = await response.Content.ReadFromJsonAsync<JsonElement>(Json, bound.Token);
-                        token = created.GetProperty("token").GetString();
-                        refreshToken = created.GetProperty("refreshToken").GetString();
-                        sessionId = created.GetProperty("sessionId").GetString();
+                        run.Succeed(n, Stopwatch.GetElapsedTime(started), created.GetProperty("token").GetString(),
+                            created.GetProperty("refreshToken").GetString(), created.GetProperty("sessionId").GetString());
                     }
                     else
                     {
-                        // Read the answer fully, as a real caller must, without paying for a parse.
                         await response.Content.ReadAsByteArrayAsync(bound.Token);
+                        run.Succeed(n, Stopwatch.GetElapsedTime(started));
                     }
-
-                    run.Succeed(n, Stopwatch.GetElapsedTime(started), token, refreshToken, sessionId);
                 }
                 catch (OperationCanceledException) when (bound.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
