@@ -1,4 +1,3 @@
-using SessionGrains.Audit;
 using SessionGrains.Silo.Api.Audit;
 using SessionGrains.Silo.Storage;
 

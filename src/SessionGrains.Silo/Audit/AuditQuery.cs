@@ -1,4 +1,5 @@
 using SessionGrains.Audit;
+
 namespace SessionGrains.Silo.Audit;
 
 /// <summary>

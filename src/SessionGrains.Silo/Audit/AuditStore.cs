@@ -1,10 +1,10 @@
-using SessionGrains.Audit;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using SessionGrains.Audit;
 using SessionGrains.Silo.Storage;
 
 namespace SessionGrains.Silo.Audit;

@@ -1,13 +1,13 @@
-using SessionGrains.Audit;
-using SessionGrains.Silo.Audit;
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
+using SessionGrains.Audit;
 using SessionGrains.Grains.SessionTable;
 using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
+using SessionGrains.Silo.Audit;
 using SessionGrains.Silo.Storage;
 
 namespace SessionGrains.Silo.SessionTable;

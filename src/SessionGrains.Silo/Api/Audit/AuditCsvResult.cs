@@ -1,7 +1,7 @@
-using SessionGrains.Audit;
 using System.Reflection;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.Metadata;
+using SessionGrains.Audit;
 using SessionGrains.Silo.Audit;
 using SessionGrains.Silo.Hosting;
 

@@ -1,7 +1,5 @@
-using SessionGrains.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using SessionGrains;
 using SessionGrains.Grains;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Problems;

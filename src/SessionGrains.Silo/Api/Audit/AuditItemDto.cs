@@ -1,5 +1,5 @@
-using SessionGrains.Audit;
 using System.Text.Json;
+using SessionGrains.Audit;
 using SessionGrains.Silo.Audit;
 
 namespace SessionGrains.Silo.Api.Audit;

@@ -1,8 +1,8 @@
-using SessionGrains.Audit;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using SessionGrains.Audit;
 using SessionGrains.Grains;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Audit;
