@@ -7,7 +7,7 @@ namespace SessionGrains.Tests.Infrastructure.Browser;
 /// <summary>
 /// What the browser tests of a collection share: one real silo (SQLite, the real clock, so the
 /// console's relative times agree with the browser's clock) and one headless Chromium. Each test
-/// opens its own contexts (<see cref="NewConsoleAsync(ConsoleKey, SignInBy, string, string)"/>,
+/// opens its own contexts (<see cref="NewConsoleAsync(ConsoleApiKey, SignInBy, string, string)"/>,
 /// <see cref="NewPageAsync"/>): separate cookies, as separate browsers would have.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
@@ -39,11 +39,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Task<string> CreateTenantAsync(string prefix = "con") => Site.CreateTenantAsync(prefix);
 
     /// <summary>Creates a key of <paramref name="role"/> on the shared silo; see <see cref="ConsoleSilo.CreateKeyAsync"/>.</summary>
-    public Task<ConsoleKey> CreateKeyAsync(string tenantId, string role, string? microtenantId = null, string? name = null) =>
+    public Task<ConsoleApiKey> CreateKeyAsync(string tenantId, string role, string? microtenantId = null, string? name = null) =>
         Site.CreateKeyAsync(tenantId, role, microtenantId, name);
 
     /// <summary>A new tenant on the shared silo and a key of <paramref name="role"/> in it.</summary>
-    public async Task<ConsoleKey> NewTenantKeyAsync(string role = "tenant-admin", string? name = null) =>
+    public async Task<ConsoleApiKey> NewTenantKeyAsync(string role = "tenant-admin", string? name = null) =>
         await Site.CreateKeyAsync(await Site.CreateTenantAsync(), role, name: name);
 
     /// <summary>A fresh browser context on <paramref name="site"/> (the shared silo by default), not signed in, on a blank page.</summary>
@@ -64,7 +64,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// (<c>whoami</c> visible).
     /// </summary>
     public async Task<ConsolePage> NewConsoleAsync(
-        ConsoleKey key, SignInBy by = SignInBy.Api, string path = "/", [CallerMemberName] string test = "")
+        ConsoleApiKey key, SignInBy by = SignInBy.Api, string path = "/", [CallerMemberName] string test = "")
     {
         var console = await ConsolePage.OpenAsync(Browser, key.Site, test);
         try
@@ -86,7 +86,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Signs <paramref name="console"/>'s context in with <paramref name="key"/>.</summary>
-    public static async Task SignInAsync(ConsolePage console, ConsoleKey key, SignInBy by = SignInBy.Api)
+    public static async Task SignInAsync(ConsolePage console, ConsoleApiKey key, SignInBy by = SignInBy.Api)
     {
         if (by == SignInBy.Api)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 
 namespace SessionGrains.Tests.Infrastructure.Browser;
@@ -49,7 +50,7 @@ public sealed class ConsolePage : IAsyncDisposable
     public Uri Site { get; }
 
     /// <summary>The key this page signed in with; null when it has not signed in.</summary>
-    public ConsoleKey? Key { get; internal set; }
+    public ConsoleApiKey? Key { get; internal set; }
 
     /// <summary>Script errors and console errors the page has reported so far.</summary>
     public IReadOnlyList<string> Errors
@@ -66,9 +67,29 @@ public sealed class ConsolePage : IAsyncDisposable
     /// <summary>An element by its <c>data-testid</c>.</summary>
     public ILocator ByTestId(string testId) => Page.GetByTestId(testId);
 
+    /// <summary>The session table's row of <paramref name="sessionId"/>.</summary>
+    public ILocator SessionRow(string sessionId) =>
+        Page.Locator($"[data-testid=\"session-row\"][data-session-id=\"{sessionId}\"]");
+
     /// <summary>The console cookie's value in this context, null when it has none.</summary>
     public async Task<string?> CookieAsync() =>
         (await Context.CookiesAsync([Site.ToString()])).FirstOrDefault(c => c.Name == CookieName)?.Value;
+
+    /// <summary>
+    /// This context's console session (<c>GET /api/v1/console/session</c> with the context's
+    /// cookie): sessionId, csrfToken, keyName, role…; null when the server answers 401.
+    /// </summary>
+    public async Task<JsonObject?> ConsoleSessionAsync()
+    {
+        var response = await Context.APIRequest.GetAsync("/api/v1/console/session");
+        if (response.Status == 401)
+        {
+            return null;
+        }
+
+        Assert.True(response.Status == 200, $"GET /api/v1/console/session answered {response.Status}: {await response.TextAsync()}");
+        return JsonNode.Parse(await response.TextAsync())!.AsObject();
+    }
 
     internal static async Task<ConsolePage> OpenAsync(IBrowser browser, Uri site, string test)
     {

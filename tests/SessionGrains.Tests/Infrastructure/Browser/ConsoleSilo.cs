@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace SessionGrains.Tests.Infrastructure.Browser;
@@ -63,21 +66,77 @@ public sealed class ConsoleSilo : IAsyncDisposable
     public async Task CreateMicrotenantAsync(string tenantId, string microtenantId, CancellationToken cancellationToken = default) =>
         (await Api.PostAsync(
             $"/api/v1/tenants/{tenantId}/microtenants", Api.OperatorKey, new { microtenantId, name = microtenantId.ToUpperInvariant() }, cancellationToken))
-            .Expect(System.Net.HttpStatusCode.Created);
+            .Expect(HttpStatusCode.Created);
 
     /// <summary>
     /// Creates a key of <paramref name="role"/> in <paramref name="tenantId"/> (scoped to
     /// <paramref name="microtenantId"/> when given), named <paramref name="name"/> or, by default,
     /// after its role and a unique suffix (the console shows the name).
     /// </summary>
-    public async Task<ConsoleKey> CreateKeyAsync(
+    public async Task<ConsoleApiKey> CreateKeyAsync(
         string tenantId, string role, string? microtenantId = null, string? name = null, CancellationToken cancellationToken = default)
     {
         name ??= TestData.Id(role);
         var json = (await Api.PostAsync(
                 $"/api/v1/tenants/{tenantId}/api-keys", Api.OperatorKey, new { name, role, microtenantId }, cancellationToken))
-            .Expect(System.Net.HttpStatusCode.Created).Json;
-        return new ConsoleKey(BaseAddress, tenantId, json.Str("keyId"), json.Str("key"), name, role, microtenantId);
+            .Expect(HttpStatusCode.Created).Json;
+        return new ConsoleApiKey(BaseAddress, tenantId, json.Str("keyId"), json.Str("key"), name, role, microtenantId);
+    }
+
+    /// <summary>
+    /// Signs <paramref name="userId"/> in through the lifecycle API with <paramref name="serviceKey"/>
+    /// (a <c>service</c> key of the tenant; see <see cref="CreateKeyAsync"/>) and returns the new
+    /// session's id.
+    /// </summary>
+    public async Task<string> SignInUserAsync(
+        string tenantId, string serviceKey, string userId, string? microtenantId = null, string clientId = "portal",
+        CancellationToken cancellationToken = default)
+    {
+        var json = (await Api.PostAsync($"/api/v1/tenants/{tenantId}/sessions", serviceKey, new
+        {
+            userId,
+            userEmail = $"{userId}@acme.test",
+            clientId,
+            ipAddress = "203.0.113.7",
+            userAgent = "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0",
+            microtenantId,
+        }, cancellationToken)).Expect(HttpStatusCode.Created).Json;
+        return json.Str("sessionId");
+    }
+
+    /// <summary>A session's details, read with the operator key.</summary>
+    public async Task<JsonObject> SessionAsync(string tenantId, string sessionId, CancellationToken cancellationToken = default) =>
+        (await Api.GetAsync($"/api/v1/tenants/{tenantId}/sessions/{sessionId}", Api.OperatorKey, cancellationToken))
+            .Expect(HttpStatusCode.OK).Json;
+
+    /// <summary>
+    /// A request authenticated by a console cookie only, as a browser would send it (no
+    /// Authorization header), with <c>X-CSRF-Token</c> when <paramref name="csrfToken"/> is given.
+    /// </summary>
+    public Task<Response> SendWithCookieAsync(
+        HttpMethod method, string path, string cookie, string? csrfToken = null, object? body = null, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("Cookie", $"{ConsolePage.CookieName}={cookie}");
+        if (csrfToken is not null)
+        {
+            request.Headers.Add("X-CSRF-Token", csrfToken);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return SendAndDisposeAsync(request, cancellationToken);
+    }
+
+    private async Task<Response> SendAndDisposeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            return await Api.SendAsync(request, cancellationToken);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
 namespace SessionGrains.Tests.Infrastructure.Browser;
 
-/// <summary>How <see cref="BrowserFixture.NewConsoleAsync(ConsoleKey, SignInBy, string, string)"/> signs a browser in.</summary>
+/// <summary>How <see cref="BrowserFixture.NewConsoleAsync(ConsoleApiKey, SignInBy, string, string)"/> signs a browser in.</summary>
 public enum SignInBy
 {
     /// <summary>
