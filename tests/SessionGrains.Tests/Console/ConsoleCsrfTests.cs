@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SessionGrains.Tests.Infrastructure;
 using SessionGrains.Tests.Infrastructure.Browser;
-using static Microsoft.Playwright.Assertions;
 
 namespace SessionGrains.Tests.Console;
 
@@ -31,8 +30,10 @@ public sealed class ConsoleCsrfTests(BrowserFixture fixture)
         var tenantId = key.TenantId;
         var service = await fixture.CreateKeyAsync(tenantId, "service");
         var victim = await fixture.Site.SignInUserAsync(tenantId, service.Key, "victim");
-        await using var console = await fixture.NewConsoleAsync(key);
-        await Expect(console.SessionRow(victim)).ToBeVisibleAsync();
+        // Signed in, on the console's own page (its origin); what the page shows plays no part here.
+        await using var console = await fixture.NewPageAsync();
+        await console.SignInThroughApiAsync(key);
+        await console.Page.GotoAsync("/");
         var path = $"/api/v1/tenants/{tenantId}/sessions/terminate";
         var body = new JsonObject { ["sessionIds"] = new JsonArray(victim) }.ToJsonString();
 
@@ -59,30 +60,37 @@ public sealed class ConsoleCsrfTests(BrowserFixture fixture)
         var tenantId = key.TenantId;
         var service = await fixture.CreateKeyAsync(tenantId, "service");
         var victim = await fixture.Site.SignInUserAsync(tenantId, service.Key, "victim");
-        await using var console = await fixture.NewConsoleAsync(key);
-        await Expect(console.SessionRow(victim)).ToBeVisibleAsync();
-        var target = new Uri(fixture.Site.BaseAddress, $"/api/v1/tenants/{tenantId}/sessions/terminate");
+        await using var console = await fixture.NewPageAsync();
+        await console.SignInThroughApiAsync(key);
+        await console.Page.GotoAsync("/");
 
-        // The classic forged JSON post: a text/plain form whose one field spells a JSON body, sent
-        // by a plain HTML form (no script, so no preflight and no custom header).
+        // Two forged posts a plain HTML form can make (no script: no preflight, no custom header).
+        // A user logout takes no body, so nothing but the CSRF check stands in its way. A bulk
+        // terminate takes JSON, forged the classic way: a text/plain form whose one field spells it.
+        var logout = new Uri(fixture.Site.BaseAddress, $"/api/v1/tenants/{tenantId}/users/victim/logout");
+        var terminate = new Uri(fixture.Site.BaseAddress, $"/api/v1/tenants/{tenantId}/sessions/terminate");
         var html = $$"""
             <!doctype html><html><body>
-            <form method="post" action="{{target}}" enctype="text/plain">
+            <form method="post" action="{{logout}}"><button id="logout" type="submit">Claim your prize</button></form>
+            <form method="post" action="{{terminate}}" enctype="text/plain">
               <input type="hidden" name='{"sessionIds":["{{victim}}"],"padding":"' value='"}'>
-              <button id="win" type="submit">Claim your prize</button>
+              <button id="terminate" type="submit">Claim another prize</button>
             </form>
             </body></html>
             """;
         await using var foreign = await ForeignSite.StartAsync(html);
 
         // Another origin of the same site (127.0.0.1, another port): the browser sends the
-        // SameSite=Strict cookie along, so only the missing CSRF token stands in the way.
-        var sameSite = await PostFormAsync(console, foreign.SameSiteOrigin, target);
+        // SameSite=Strict cookie along, so the missing CSRF token is what refuses it.
+        var sameSite = await PostFormAsync(console, foreign.SameSiteOrigin, "#logout", logout);
         Assert.True(sameSite.Status == 403, $"Same-site form post: {sameSite.Status} {sameSite.Body}");
         Assert.Equal("csrf_token_invalid", JsonNode.Parse(sameSite.Body)!["code"]!.GetValue<string>());
+        // The JSON route does not even take a form's body (415), nor would it without the token.
+        var forgedJson = await PostFormAsync(console, foreign.SameSiteOrigin, "#terminate", terminate);
+        Assert.True(forgedJson.Status is 403 or 415, $"Same-site forged JSON post: {forgedJson.Status} {forgedJson.Body}");
 
         // Another site (localhost): the cookie stays home, so the request is not even signed in.
-        var crossSite = await PostFormAsync(console, foreign.CrossSiteOrigin, target);
+        var crossSite = await PostFormAsync(console, foreign.CrossSiteOrigin, "#logout", logout);
         Assert.True(crossSite.Status == 401, $"Cross-site form post: {crossSite.Status} {crossSite.Body}");
 
         Assert.Equal("active", (await fixture.Site.SessionAsync(tenantId, victim)).Str("status"));
@@ -98,11 +106,11 @@ public sealed class ConsoleCsrfTests(BrowserFixture fixture)
     }
 
     /// <summary>Opens the foreign page at <paramref name="origin"/>, submits its form, and returns the silo's answer.</summary>
-    private static async Task<FetchResult> PostFormAsync(ConsolePage console, Uri origin, Uri target)
+    private static async Task<FetchResult> PostFormAsync(ConsolePage console, Uri origin, string button, Uri target)
     {
         await console.Page.GotoAsync(origin.ToString());
         var response = await console.Page.RunAndWaitForResponseAsync(
-            () => console.Page.Locator("#win").ClickAsync(),
+            () => console.Page.Locator(button).ClickAsync(),
             r => r.Url == target.ToString() && r.Request.Method == "POST");
         return new FetchResult(response.Status, await response.TextAsync());
     }

@@ -113,7 +113,8 @@ public sealed partial class ConsoleSignInTests(BrowserFixture fixture)
         var details = await fixture.Site.SessionAsync(key.TenantId, sessionId);
         Assert.Equal("admin", details.Str("kind"));
         Assert.Equal("Ops laptop", details.Str("apiKeyName"));
-        Assert.Equal("console", details.Str("clientId"));
+        Assert.Equal("sessiongrains-console", details.Str("clientId"));
+        Assert.Equal("Console", details.Str("sessionName"));
         Assert.Equal(key.KeyId, details.Str("userId"));
         Assert.Equal("active", details.Str("status"));
 

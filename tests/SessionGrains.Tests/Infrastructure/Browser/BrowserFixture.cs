@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
 
@@ -90,14 +89,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         if (by == SignInBy.Api)
         {
-            // The context's own request API shares the context's cookie jar: the Set-Cookie lands
-            // there with the attributes the server gave it (HttpOnly, SameSite=Strict).
-            var response = await console.Context.APIRequest.PostAsync("/api/v1/console/session", new APIRequestContextOptions
-            {
-                Headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {key.Key}" },
-            });
-            Assert.True(response.Status == (int)HttpStatusCode.OK, $"Console sign-in of {key} answered {response.Status}: {await response.TextAsync()}");
-            Assert.NotNull(await console.CookieAsync());
+            await console.SignInThroughApiAsync(key);
             await console.Page.GotoAsync("/");
         }
         else

@@ -76,6 +76,23 @@ public sealed class ConsolePage : IAsyncDisposable
         (await Context.CookiesAsync([Site.ToString()])).FirstOrDefault(c => c.Name == CookieName)?.Value;
 
     /// <summary>
+    /// Signs this context in with <paramref name="key"/> by <c>POST /api/v1/console/session</c>
+    /// from the context's own request API, which shares the context's cookie jar: the Set-Cookie
+    /// lands there with the attributes the server gave it (HttpOnly, SameSite=Strict). The page
+    /// is not touched; <see cref="BrowserFixture.SignInAsync"/> also opens the console.
+    /// </summary>
+    public async Task SignInThroughApiAsync(ConsoleApiKey key)
+    {
+        var response = await Context.APIRequest.PostAsync("/api/v1/console/session", new APIRequestContextOptions
+        {
+            Headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {key.Key}" },
+        });
+        Assert.True(response.Status == 200, $"Console sign-in of {key} answered {response.Status}: {await response.TextAsync()}");
+        Assert.NotNull(await CookieAsync());
+        Key = key;
+    }
+
+    /// <summary>
     /// This context's console session (<c>GET /api/v1/console/session</c> with the context's
     /// cookie): sessionId, csrfToken, keyName, role…; null when the server answers 401.
     /// </summary>
