@@ -1,5 +1,6 @@
 using SessionGrains.Silo.Api.Audit;
 using SessionGrains.Silo.Api.Auth;
+using SessionGrains.Silo.Api.Console;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.RateLimits;
 using SessionGrains.Silo.Api.SavedFilters;
@@ -37,6 +38,9 @@ public static class ApiRoutes
 
         // A saved filter is a session-table query, so whoever reads the table may keep some.
         api.MapGroup("/me/filters").RequireCallerRole().AllowRoles(TenantRoles.SessionReaders).MapSavedFilterEndpoints();
+
+        // Whoever reads the session table may read it in the console.
+        api.MapGroup("/console/session").RequireCallerRole().AllowRoles(TenantRoles.SessionReaders).MapConsoleSessionEndpoints();
         return app;
     }
 }

@@ -8,6 +8,7 @@ using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.RateLimits;
 using SessionGrains.Silo.Audit;
+using SessionGrains.Silo.Console;
 using SessionGrains.Silo.Health;
 using SessionGrains.Silo.SessionTable;
 using SessionGrains.Silo.Storage;
@@ -89,6 +90,7 @@ public static class SiloApp
         app.UseApiProblems();
         app.UseCallerAuthentication();
         app.UseSessionGrainsRateLimits();
+        app.UseConsole();
         app.MapApiDocument();
         app.MapHealthChecks(HealthRoutes.Live, new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(HealthRoutes.Ready, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

@@ -321,6 +321,15 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
 
             return new(delete, $"/api/v1/me/filters/{name}", null);
         });
+
+        // The console's session: a key signs in (the operator's, of no tenant, and a service key may
+        // not); reading or ending "the cookie's session" with a key in Authorization finds none.
+        string[] console = ["tenant-admin", "auditor", "scoped-auditor", "microtenant-admin"];
+        var noConsoleSession = HttpStatusCode.NotFound;
+        yield return new("POST", "/api/v1/console/session", console, ok, false, success, success, false, _ => Now(post, "/api/v1/console/session"));
+        yield return new("GET", "/api/v1/console/session", SessionReaders, noConsoleSession, false, success, success, false, _ => Now(get, "/api/v1/console/session"));
+        yield return new("DELETE", "/api/v1/console/session", SessionReaders, noConsoleSession, false, success, success, false,
+            _ => Now(delete, "/api/v1/console/session"));
     }
 
     /// <summary>The targets a line is called on.</summary>

@@ -10,7 +10,12 @@ namespace SessionGrains.Tests.Infrastructure;
 /// <summary>A thin HTTP client for the contract's routes, as an outside client would call them.</summary>
 public sealed class ApiClient(Uri baseAddress, string operatorKey, TimeSpan? timeout = null) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+    // No cookie jar: a cookie one test was given (the console's) must not authenticate another's request.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false })
+    {
+        BaseAddress = baseAddress,
+        Timeout = timeout ?? TimeSpan.FromSeconds(30),
+    };
 
     public string OperatorKey { get; } = operatorKey;
 
@@ -46,6 +51,7 @@ public sealed class ApiClient(Uri baseAddress, string operatorKey, TimeSpan? tim
             ClosesConnection = response.Headers.ConnectionClose == true,
             Challenge = response.Headers.WwwAuthenticate.ToString(),
             RetryAfter = response.Headers.RetryAfter?.Delta,
+            SetCookies = response.Headers.TryGetValues("Set-Cookie", out var cookies) ? [.. cookies] : [],
         };
     }
 
@@ -111,6 +117,9 @@ public sealed record Response(HttpStatusCode Status, string? MediaType, string B
 
     /// <summary>The <c>Retry-After</c> header as a delay, null when there is none.</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>The <c>Set-Cookie</c> headers, as sent.</summary>
+    public IReadOnlyList<string> SetCookies { get; init; } = [];
 
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using SessionGrains.Silo.Api.Console;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.RateLimits;
 
@@ -61,6 +62,16 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
             return;
         }
 
+        if (caller.Console is { } console && !IsSafe(context.Request.Method)
+            && !ConsoleCookie.HasCsrfToken(context.Request, console.CsrfToken))
+        {
+            // A change asked for with the console's cookie alone: what another site's page can
+            // make a browser send, so it proves nothing about who asked.
+            await ApiProblem.Of<Status403Forbidden>("csrf_token_invalid", "CSRF token missing or wrong",
+                $"A change made with the console's cookie needs the session's CSRF token in {ConsoleCookie.CsrfHeader}.").ExecuteAsync(context);
+            return;
+        }
+
         context.SetCaller(caller);
         await next(context);
     }
@@ -88,6 +99,9 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
 
         return ApiProblem.Unauthorized().ExecuteAsync(context);
     }
+
+    /// <summary>The methods that only read (RFC 9110 §9.2.1), which no CSRF token guards.</summary>
+    private static bool IsSafe(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
 
     private static bool CannotBeDrained(HttpContext context) =>
         context.Request.ContentLength is not { } length

@@ -16,6 +16,12 @@ public sealed record Caller(bool IsOperator, string? TenantId, ApiKeyRole? Role,
     public static Caller Operator { get; } = new(true, null, null, null, OperatorName, OperatorName);
 
     /// <summary>
+    /// The console session the request came with, when the key is presented by the web console's
+    /// cookie rather than in <c>Authorization</c>; null otherwise.
+    /// </summary>
+    public ConsoleCredential? Console { get; init; }
+
+    /// <summary>
     /// True when this caller may act on <paramref name="tenantId"/> with one of <paramref name="roles"/>;
     /// a <paramref name="tenantWide"/> action also needs a key without a microtenant, whatever its role.
     /// </summary>

@@ -1,17 +1,21 @@
 using System.Buffers.Text;
 using System.Text;
 using Microsoft.Net.Http.Headers;
+using SessionGrains.Grains;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
+using SessionGrains.Sessions;
+using SessionGrains.Silo.Api.Console;
 
 namespace SessionGrains.Silo.Api.Auth;
 
 /// <summary>
 /// Reads the key of a request. Tenant keys route to their tenant by their own text and
 /// are checked against this silo's tenant cache, so authentication costs no grain call while
-/// the cache holds the tenant.
+/// the cache holds the tenant. A request without <c>Authorization</c> may instead carry the web
+/// console's cookie: the token of a console session, which stands for the key that signed in.
 /// </summary>
-public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache tenants)
+public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache tenants, IGrainFactory grains)
 {
     /// <summary>Longest Basic credentials read: base64 of a user name, a colon and a key.</summary>
     private const int MaxBasicLength = 1024;
@@ -20,13 +24,20 @@ public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache ten
     /// The caller, or null when the key is missing, malformed or unknown. The key comes as
     /// <c>Authorization: Bearer &lt;key&gt;</c>, or, with <paramref name="acceptBasic"/> (routes a
     /// browser opens, which cannot send a bearer header), as the password of HTTP Basic, whatever
-    /// the user name. With <paramref name="heldTenantsOnly"/> a key is checked only when this silo
+    /// the user name. Without an <c>Authorization</c> header, the console's cookie (not on
+    /// <paramref name="acceptBasic"/> routes) stands for the key of its console session while that
+    /// session is live. With <paramref name="heldTenantsOnly"/> a key is checked only when this silo
     /// holds its tenant (as when the caller's address is over its limit of refusals): a key of a
     /// tenant it holds nothing of is refused without a lookup.
     /// </summary>
     public async ValueTask<Caller?> AuthenticateAsync(HttpContext context, bool acceptBasic = false, bool heldTenantsOnly = false)
     {
         var header = context.Request.Headers[HeaderNames.Authorization].ToString();
+        if (header.Length == 0 && !acceptBasic && ConsoleCookie.Read(context.Request) is { } console)
+        {
+            return await ConsoleCallerAsync(console, heldTenantsOnly);
+        }
+
         var presented = Credential(header, "Bearer ")?.Trim()
             ?? (acceptBasic && Credential(header, "Basic ") is { } basic ? BasicPassword(basic.Trim()) : null);
         if (presented is null)
@@ -49,6 +60,36 @@ public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache ten
         }
 
         return presented.Length is > 0 and <= OperatorKey.MaximumLength && operatorKey.Matches(presented) ? Caller.Operator : null;
+    }
+
+    /// <summary>
+    /// The key a console session stands for, when <paramref name="token"/> is the access token of
+    /// a live session of the console's client whose user is a key of its tenant that may still use
+    /// the console. Validating counts as the session's activity, so the tenant's idle timeout runs
+    /// from the console's last request; an ended or expired session, or a deleted key, is null.
+    /// </summary>
+    private async ValueTask<Caller?> ConsoleCallerAsync(string token, bool heldTenantsOnly)
+    {
+        if (!BearerSecret.TryParse(token, SecretKind.AccessToken, out var secret) || (heldTenantsOnly && !tenants.Holds(secret.TenantId)))
+        {
+            return null;
+        }
+
+        var session = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(secret.TenantId, secret.Id)).Validate(secret.Hash());
+        if (!session.Active || session.ClientId != ConsoleSessions.ClientId || session.UserId is null)
+        {
+            return null;
+        }
+
+        var tenant = await tenants.GetAsync(secret.TenantId);
+        return tenant.Keys.TryGetValue(session.UserId, out var key)
+            && ConsoleSessions.Roles.Contains(key.Role)
+            && key.MicrotenantId == session.MicrotenantId
+            ? new Caller(false, secret.TenantId, key.Role, key.MicrotenantId, key.KeyId, key.Name)
+            {
+                Console = new ConsoleCredential(session.SessionId!, ConsoleCookie.CsrfTokenOf(token), session.ExpiresAt, session.IdleExpiresAt),
+            }
+            : null;
     }
 
     private static string? Credential(string header, string scheme) =>

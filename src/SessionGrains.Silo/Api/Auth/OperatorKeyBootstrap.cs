@@ -40,7 +40,7 @@ internal sealed class OperatorKeyBootstrap(
         {
             // For the person at the terminal, on standard error: standard output is the log
             // stream, one JSON record a line with the production profile's formatter.
-            var terminal = Console.Error;
+            var terminal = System.Console.Error;
             terminal.WriteLine();
             terminal.WriteLine("  Generated operator key (shown once; only its hash is stored):");
             terminal.WriteLine($"    {key}");

@@ -27,6 +27,9 @@ public static class ApiTags
     /// <summary>The caller's own saved session-table queries.</summary>
     public const string SavedFilters = "Saved filters";
 
+    /// <summary>The web console's own sessions.</summary>
+    public const string Console = "Console";
+
     /// <summary>Every tag, with its description, in the order the reference shows them.</summary>
     public static IReadOnlyList<(string Name, string Description)> All { get; } =
     [
@@ -38,5 +41,6 @@ public static class ApiTags
         (Users, "One user's sessions, logging a user out everywhere, and the tenant's denylist."),
         (Audit, "Every administrative action and every refused one: who, from where, what, on what, and how it ended. As JSON pages or as CSV."),
         (SavedFilters, "Session-table queries an administrator or auditor key saves for itself: private to the key, validated as the table validates its query string."),
+        (Console, "Signing in to the web console with an API key: a console session of the tenant, held in an HttpOnly cookie that then stands for the key on every /api/v1 route, with a CSRF token on every change."),
     ];
 }

@@ -40,7 +40,7 @@ public static class ApiProblem
 
     /// <summary>401: no key, or a key nobody knows.</summary>
     public static ApiProblem<Status401Unauthorized> Unauthorized() =>
-        Of<Status401Unauthorized>("unauthorized", "Unauthorized", "A valid API key is required: Authorization: Bearer <key>.");
+        Of<Status401Unauthorized>("unauthorized", "Unauthorized", "A valid API key is required: Authorization: Bearer <key> (or, from the web console, a live console session).");
 
     /// <summary>403: a known key without the role, or for another tenant. Says nothing about the target.</summary>
     public static ApiProblem<Status403Forbidden> Forbidden() =>

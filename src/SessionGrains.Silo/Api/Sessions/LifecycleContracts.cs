@@ -1,3 +1,4 @@
+using SessionGrains.Silo.Api.Console;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Sessions;
 
@@ -30,6 +31,12 @@ public sealed record CreateSessionRequest(
     {
         v.Identifier("userId", UserId);
         v.Identifier("clientId", ClientId);
+        if (ClientId == ConsoleSessions.ClientId)
+        {
+            // Only the console's own sign-in opens sessions of its client: a cookie with such a session's token stands for an admin key.
+            v.Add("clientId", $"'{ConsoleSessions.ClientId}' is reserved for the web console's own sessions.");
+        }
+
         v.IpAddress("ipAddress", IpAddress);
         v.Identifier("microtenantId", MicrotenantId, required: false);
         v.Text("userEmail", UserEmail, 320);

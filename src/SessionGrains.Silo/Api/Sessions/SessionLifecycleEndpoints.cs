@@ -56,10 +56,8 @@ public static class SessionLifecycleEndpoints
         return result switch
         {
             { Tokens: { } tokens } => TypedResults.Created($"/api/v1/tenants/{tenantId}/sessions/{tokens.SessionId}", TokensDto.From(tokens)),
-            { Error: SignInError.UserDenylisted } => ApiProblem.Of<Status403Forbidden>(
-                "user_denylisted", "User denylisted", $"User '{signIn.UserId}' may not sign in."),
-            _ => ApiProblem.Of<Status409Conflict>(
-                "session_limit_reached", "Session limit reached", $"User '{signIn.UserId}' has the most sessions the tenant's policy allows."),
+            { Error: SignInError.UserDenylisted } => SignInProblems.Denylisted(signIn.UserId),
+            _ => SignInProblems.LimitReached(signIn.UserId),
         };
     }
 
