@@ -65,8 +65,8 @@ export function renderSignIn(root, { notice, error, onSignedIn }) {
 function messageFor(error) {
   if (error instanceof api.ApiError) {
     if (error.status === 401) return "That API key isn't valid. Check it and try again.";
-    if (error.code === 'console_not_allowed') {
-      return error.detail || "This key can't open the console. Use a tenant-admin, microtenant-admin or auditor key.";
+    if (error.status === 403 && error.code !== 'user_denylisted') {
+      return "This key can't open the console. Use a tenant-admin, microtenant-admin or auditor key of your tenant.";
     }
   }
   return api.plainMessage(error);
