@@ -1,13 +1,20 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using SessionGrains.Silo.Api.Console;
 
 namespace SessionGrains.Silo.Api.OpenApi;
 
-/// <summary>The bearer key as the document's security scheme, required by every /api/v1 operation.</summary>
+/// <summary>
+/// The bearer key as the document's security scheme, required by every /api/v1 operation; the web
+/// console's cookie as the alternative on every operation but the console's sign-in, which takes a key.
+/// </summary>
 internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
 {
     /// <summary>The scheme's name in <c>components.securitySchemes</c>.</summary>
     public const string SchemeName = "apiKey";
+
+    /// <summary>The console cookie's scheme name in <c>components.securitySchemes</c>.</summary>
+    public const string ConsoleSchemeName = "consoleCookie";
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -20,10 +27,23 @@ internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
             Description = "A tenant's API key (sgk.…), or the operator key.",
         };
 
+        document.Components.SecuritySchemes[ConsoleSchemeName] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Cookie,
+            Name = ConsoleCookie.Name,
+            Description = $"The web console's session (from POST /api/v1/console/session); changes also need its csrfToken in {ConsoleCookie.CsrfHeader}.",
+        };
+
         var requirement = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] };
+        var console = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ConsoleSchemeName, document)] = [] };
         foreach (var (_, operation) in document.Operations().Where(o => o.Path.StartsWith("/api/v1/", StringComparison.Ordinal)))
         {
             (operation.Security ??= []).Add(requirement);
+            if (operation.OperationId != "SignInToConsole")
+            {
+                operation.Security.Add(console);
+            }
         }
 
         return Task.CompletedTask;
