@@ -38,7 +38,8 @@ public sealed class ConsoleRoleTests(BrowserFixture fixture)
         await OpenDetailsAsync(console, ada);
         await Expect(console.ByTestId("details-terminate")).ToBeVisibleAsync();
         await Expect(console.ByTestId("user-logout")).ToBeVisibleAsync();
-        await Expect(console.ByTestId("user-denylist").Or(console.ByTestId("user-undenylist"))).ToBeVisibleAsync();
+        await Expect(console.ByTestId("user-denylist")).ToBeVisibleAsync();
+        await Expect(console.ByTestId("user-undenylist")).ToBeVisibleAsync();
 
         await console.ByTestId("nav-denylist").ClickAsync();
         await Expect(console.ByTestId("denylist-row").First).ToBeVisibleAsync();
@@ -123,7 +124,7 @@ public sealed class ConsoleRoleTests(BrowserFixture fixture)
         await Expect(console.SessionRow(sessionId)).ToBeVisibleAsync();
         await Expect(console.ByTestId("total")).ToHaveTextAsync(total);
         await Expect(console.ByTestId("client-row").First).ToBeVisibleAsync();
-        await Expect(console.ByTestId("table-loading")).ToHaveCountAsync(0);
+        await Expect(console.ByTestId("table-loading")).ToBeHiddenAsync();
     }
 
     private static async Task OpenDetailsAsync(ConsolePage console, string sessionId)

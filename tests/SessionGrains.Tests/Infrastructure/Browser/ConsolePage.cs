@@ -33,7 +33,9 @@ public sealed class ConsolePage : IAsyncDisposable
         page.PageError += (_, error) => Add($"page error: {error}");
         page.Console += (_, message) =>
         {
-            if (message.Type == "error")
+            // A 401 is how the console learns it is signed out (its session check on load does
+            // that on purpose); Chromium logs every failed answer, so those are not errors here.
+            if (message.Type == "error" && !message.Text.Contains("status of 401", StringComparison.Ordinal))
             {
                 Add($"console error: {message.Text}");
             }
@@ -52,7 +54,7 @@ public sealed class ConsolePage : IAsyncDisposable
     /// <summary>The key this page signed in with; null when it has not signed in.</summary>
     public ConsoleApiKey? Key { get; internal set; }
 
-    /// <summary>Script errors and console errors the page has reported so far.</summary>
+    /// <summary>Script errors and console errors (but 401 answers) the page has reported so far.</summary>
     public IReadOnlyList<string> Errors
     {
         get
