@@ -10,7 +10,7 @@ using SessionGrains.Silo.Hosting;
 namespace SessionGrains.Bench.SessionTable;
 
 /// <summary>Command-line options of the benchmark.</summary>
-public sealed record BenchOptions(int Sessions, int Shards, int Queries, int StatsCalls, int UserRuns, int Seed, bool KeepDatabase, string? Output, int CursorRuns = 30, bool SequentialLoad = false, int Restarts = 0, bool RestartOnly = false, string Provider = "sqlite")
+public sealed record BenchOptions(int Sessions, int Shards, int Queries, int StatsCalls, int UserRuns, int Seed, bool KeepDatabase, string? Output, int CursorRuns = 30, bool SequentialLoad = false, int Restarts = 0, bool RestartOnly = false, string Provider = "sqlite", bool Console = false, int ConsoleRuns = 10)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -32,9 +32,11 @@ public sealed record BenchOptions(int Sessions, int Shards, int Queries, int Sta
                 "--restarts" => o with { Restarts = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--restart-only" => o with { RestartOnly = true, Restarts = Math.Max(o.Restarts, 1) },
                 "--keep-db" => o with { KeepDatabase = true },
+                "--console" => o with { Console = true },
+                "--console-runs" => o with { ConsoleRuns = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--output" => o with { Output = Next() },
                 _ => throw new ArgumentException(
-                    $"Unknown option {args[i]}. Options: --sessions N --shards N --queries N --stats N --user-runs N --cursor-runs N --sequential-load --restarts N --restart-only --provider sqlite|postgres --seed N --keep-db --output FILE"),
+                    $"Unknown option {args[i]}. Options: --sessions N --shards N --queries N --stats N --user-runs N --cursor-runs N --sequential-load --restarts N --restart-only --provider sqlite|postgres --console --console-runs N --seed N --keep-db --output FILE"),
             };
         }
 
@@ -52,8 +54,12 @@ public sealed class BenchHost : IAsyncDisposable
     private BenchHost(WebApplication app, Uri baseAddress)
     {
         _app = app;
+        BaseAddress = baseAddress;
         Api = new BenchApi(baseAddress);
     }
+
+    /// <summary>Where the host serves the API and the console.</summary>
+    public Uri BaseAddress { get; }
 
     public BenchApi Api { get; }
 

@@ -28,7 +28,7 @@ public sealed class Measurements(BenchHost host, Seeded seeded, BenchOptions opt
     }
 
     /// <summary>The first query activates every shard, which loads its rows; the GC heap before and after.</summary>
-    private async Task LoadAsync()
+    public async Task LoadAsync()
     {
         report.HeapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var clock = Stopwatch.StartNew();
