@@ -5,7 +5,7 @@ using SessionGrains.Tests.Infrastructure.Browser;
 namespace SessionGrains.Tests.Console;
 
 /// <summary>One seeded user session: who, from where, and the id the silo gave it.</summary>
-public sealed record SeededSession(string SessionId, string UserId, string Email, string ClientId, string IpAddress, string Kind);
+public sealed record SeededSession(string SessionId, string UserId, string Email, string ClientId, string IpAddress, string Kind, string RefreshToken);
 
 /// <summary>
 /// A tenant on the browser fixture's silo with a service key for seeding and a console key, plus
@@ -63,7 +63,7 @@ public sealed class ConsoleSeed(BrowserFixture fixture, string tenantId, string 
             device = new { deviceId = $"d-{n}", hostname = $"{userId}-laptop", os = n % 2 == 0 ? "macOS 15.1" : "Windows 11" },
             claims = new { groups = new[] { "eng", "staff" }, level = n },
         })).Expect(HttpStatusCode.Created).Json;
-        return new SeededSession(json.Str("sessionId"), userId, email, clientId, ipAddress, kind);
+        return new SeededSession(json.Str("sessionId"), userId, email, clientId, ipAddress, kind, json.Str("refreshToken"));
     }
 
     /// <summary>Signs in <paramref name="count"/> users <c>prefix-00</c>, <c>prefix-01</c>, … concurrently (a few at a time).</summary>
@@ -89,6 +89,11 @@ public sealed class ConsoleSeed(BrowserFixture fixture, string tenantId, string 
     /// <summary>Ends a session with the operator key (as another admin would).</summary>
     public async Task TerminateAsync(string sessionId) =>
         (await fixture.Api.DeleteAsync($"/api/v1/tenants/{TenantId}/sessions/{sessionId}", fixture.Api.OperatorKey)).Expect(HttpStatusCode.NoContent);
+
+    /// <summary>Rotates a session's tokens once (its refresh count goes up).</summary>
+    public async Task RefreshAsync(SeededSession session) =>
+        (await fixture.Api.PostAsync($"/api/v1/tenants/{TenantId}/sessions/refresh", serviceKey, new { refreshToken = session.RefreshToken }))
+            .Expect(HttpStatusCode.OK);
 
     /// <summary>A session's details, read with the operator key.</summary>
     public Task<System.Text.Json.Nodes.JsonObject> SessionAsync(string sessionId) => fixture.Site.SessionAsync(TenantId, sessionId);
