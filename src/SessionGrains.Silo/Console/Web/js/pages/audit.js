@@ -149,7 +149,7 @@ export function mount(ctx, route) {
     controller = new AbortController();
     const { signal } = controller;
     loading = true;
-    loadingEl.hidden = false;
+    wrap.appendChild(loadingEl);
     refresh.setAttribute('aria-busy', 'true');
     const query = { ...filtersOf(state), pageSize: state.pageSize };
     if (state.cursor) query.cursor = state.cursor; else query.page = state.page;
@@ -162,7 +162,7 @@ export function mount(ctx, route) {
       response = null;
     }
     loading = false;
-    loadingEl.hidden = true;
+    loadingEl.remove();
     refresh.setAttribute('aria-busy', 'false');
     draw(error);
   }

@@ -78,7 +78,7 @@ export function mount(ctx, route) {
     controller?.abort();
     controller = new AbortController();
     const { signal } = controller;
-    loadingEl.hidden = false;
+    table.after(loadingEl);
     let list = null;
     let error = null;
     try {
@@ -87,7 +87,7 @@ export function mount(ctx, route) {
       if (e?.name === 'AbortError' || e instanceof api.SignedOutError) return;
       error = e;
     }
-    loadingEl.hidden = true;
+    loadingEl.remove();
     const items = list?.items ?? [];
     table.replaceChildren(
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'User ID'), h('th', { scope: 'col' }, 'Reason'), h('th', { scope: 'col' }, 'Added'),

@@ -3,18 +3,18 @@
 /** The table's columns: key (data-column), label, the API sort field when sortable. */
 export const columns = [
   { key: 'user', label: 'User', sort: 'userEmail', visible: true },
+  { key: 'status', label: 'Status', visible: true },
   { key: 'sessionName', label: 'Session name', visible: true },
   { key: 'ipAddress', label: 'IP address', sort: 'ipAddress', visible: true },
   { key: 'userAgent', label: 'User agent', visible: true },
   { key: 'clientId', label: 'Client', visible: true },
   { key: 'kind', label: 'Kind', visible: true },
-  { key: 'apiKeyName', label: 'API key name', visible: true },
-  { key: 'microtenantId', label: 'Microtenant', visible: true },
-  { key: 'status', label: 'Status', visible: true },
   { key: 'createdAt', label: 'Created', sort: 'createdAt', visible: true },
   { key: 'lastActivity', label: 'Last activity', sort: 'lastActivity', visible: true },
   { key: 'expiresAt', label: 'Expires in', sort: 'expiresAt', visible: true },
   { key: 'duration', label: 'Duration', sort: 'duration', visible: true, numeric: true },
+  { key: 'apiKeyName', label: 'API key name', visible: true },
+  { key: 'microtenantId', label: 'Microtenant', visible: true },
   { key: 'sessionId', label: 'Session ID', visible: false },
   { key: 'clientType', label: 'Client type', visible: false },
   { key: 'identityProvider', label: 'Identity provider', visible: false },
@@ -57,7 +57,8 @@ export function parseState(params) {
     page: Number.isInteger(page) && page > 0 ? page : 1,
     cursor: get('cursor'),
     cols,
-    filtersShown: get('filters') !== 'hidden',
+    // The filter bar is folded away unless asked for (its toggle shows how many filters are on).
+    filtersShown: get('filters') === 'shown',
     refresh: Number(get('refresh')) || 0,
     mt: get('mt'),
   };
@@ -82,7 +83,7 @@ export function toParams(state) {
     page: state.page > 1 ? state.page : '',
     cursor: state.cursor,
     cols: sameCols ? '' : state.cols.join(',') || 'none',
-    filters: state.filtersShown ? '' : 'hidden',
+    filters: state.filtersShown ? 'shown' : '',
     refresh: state.refresh || '',
   };
 }

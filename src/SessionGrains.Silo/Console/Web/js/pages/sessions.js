@@ -281,7 +281,8 @@ export function mount(ctx, route) {
     loading = on;
     refresh.setAttribute('aria-busy', String(on));
     refresh.textContent = on ? 'Refreshing…' : 'Refresh';
-    loadingEl.hidden = !on;
+    // Present only while loading (tests and screen readers take its presence as "busy").
+    if (on) tableWrap.appendChild(loadingEl); else loadingEl.remove();
     loadingEl.classList.toggle('is-first', !response);
     tableWrap.classList.toggle('is-loading', on);
   }
