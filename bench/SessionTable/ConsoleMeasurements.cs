@@ -60,7 +60,10 @@ public sealed partial class ConsoleMeasurements(BenchHost host, Seeded seeded, B
           if (!e || e.frame === null) return null;
           const list = performance.getEntriesByType('resource').filter(r => r.name.includes('/sessions?'))[0];
           const nav = performance.getEntriesByType('navigation')[0];
+          const stats = performance.getEntriesByType('resource').filter(r => r.name.includes('/sessions/stats'))[0];
           return { dom: e.t, frame: e.frame, total: e.total, requestStart: list ? list.startTime : -1, responseEnd: list ? list.responseEnd : -1,
+                   sent: list ? list.requestStart : -1, firstByte: list ? list.responseStart : -1,
+                   statsStart: stats ? stats.startTime : -1, statsEnd: stats ? stats.responseEnd : -1,
                    domContentLoaded: nav ? nav.domContentLoadedEventEnd : -1 };
         }
         """;
@@ -114,10 +117,13 @@ public sealed partial class ConsoleMeasurements(BenchHost host, Seeded seeded, B
         for (var run = 0; run < options.ConsoleRuns; run++)
         {
             await NavigationRunAsync(browser, key, report);
-            Console.WriteLine($"  navigation {run + 1}: fresh {report.Fresh[^1].FrameMs:F0} ms, reload {report.Reload[^1].FrameMs:F0} ms");
+            var (fresh, reload) = (report.Fresh[^1], report.Reload[^1]);
+            Console.WriteLine($"  navigation {run + 1}: fresh {fresh.FrameMs:F0} ms (list {fresh.ListServerMs:F0} ms, stats {(fresh.StatsEndMs > 0 ? $"{fresh.StatsEndMs - fresh.StatsStartMs:F0} ms" : "not yet answered")}, GC {fresh.GcPauseMs:F0} ms), " +
+                $"reload {reload.FrameMs:F0} ms (list {reload.ListServerMs:F0} ms, GC {reload.GcPauseMs:F0} ms)");
         }
 
         await SearchRunsAsync(browser, key, report);
+        await BaselineAsync(key, report);
         return report;
     }
 
@@ -126,10 +132,13 @@ public sealed partial class ConsoleMeasurements(BenchHost host, Seeded seeded, B
     {
         await using var context = await NewContextAsync(browser, key);
         var page = await context.NewPageAsync();
+        // The host runs in this process: its GC pauses during the navigation are read beside it.
+        var paused = GC.GetTotalPauseDuration();
         await page.GotoAsync("/#/sessions");
-        var fresh = await FilledAsync(page);
+        var fresh = await FilledAsync(page) with { GcPauseMs = (GC.GetTotalPauseDuration() - paused).TotalMilliseconds };
+        paused = GC.GetTotalPauseDuration();
         await page.ReloadAsync();
-        var reload = await FilledAsync(page);
+        var reload = await FilledAsync(page) with { GcPauseMs = (GC.GetTotalPauseDuration() - paused).TotalMilliseconds };
         if (record is not null)
         {
             record.Fresh.Add(fresh);
@@ -148,9 +157,10 @@ public sealed partial class ConsoleMeasurements(BenchHost host, Seeded seeded, B
             throw new InvalidOperationException($"The console shows {shown:N0} sessions, {seeded.Sessions:N0} were seeded.");
         }
 
+        double Get(string name) => json.GetProperty(name).GetDouble();
         return new Filled(
-            json.GetProperty("frame").GetDouble(), json.GetProperty("dom").GetDouble(), json.GetProperty("requestStart").GetDouble(),
-            json.GetProperty("responseEnd").GetDouble(), json.GetProperty("domContentLoaded").GetDouble());
+            Get("frame"), Get("dom"), Get("requestStart"), Get("responseEnd"), Get("domContentLoaded"),
+            Get("sent"), Get("firstByte"), Get("statsStart"), Get("statsEnd"));
     }
 
     /// <summary>One page at the table; each term typed (a key every 40 ms, inside the debounce) after clearing the box.</summary>
@@ -207,6 +217,66 @@ public sealed partial class ConsoleMeasurements(BenchHost host, Seeded seeded, B
         }
     }
 
+    /// <summary>
+    /// The console's first list request sent by a plain HTTP client, without a browser: with the
+    /// operator key alone and beside the stats; with a console cookie alone; with the cookie among
+    /// the requests a navigation sends at once (session check, then microtenants, list, stats and
+    /// saved filters together); and the same right after a new console sign-in, as a fresh
+    /// context's navigation follows one. What the host takes for them with no browser running.
+    /// </summary>
+    private async Task BaselineAsync(string key, ConsoleReport report)
+    {
+        var list = $"/api/v1/tenants/{Tenant}/sessions?sort=-createdAt&pageSize=25&page=1";
+        var stats = $"/api/v1/tenants/{Tenant}/sessions/stats";
+        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = Wait };
+        async Task<string> SignInAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/console/session");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            return response.Headers.GetValues("Set-Cookie").Single(v => v.StartsWith("sg_console=", StringComparison.Ordinal)).Split(';')[0];
+        }
+
+        async Task<double> GetAsync(string path, string cookie)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("Cookie", cookie);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var response = await http.SendAsync(request);
+            await response.Content.ReadAsStringAsync();
+            response.EnsureSuccessStatusCode();
+            return clock.Elapsed.TotalMilliseconds;
+        }
+
+        async Task<double> NavigationSetAsync(string cookie)
+        {
+            await GetAsync("/api/v1/console/session", cookie);
+            var set = await Task.WhenAll(
+                GetAsync($"/api/v1/tenants/{Tenant}/microtenants?pageSize=500", cookie), GetAsync(list, cookie), GetAsync(stats, cookie),
+                GetAsync("/api/v1/me/filters?pageSize=100", cookie));
+            return set[1];
+        }
+
+        var signedIn = await SignInAsync();
+        for (var i = 0; i < options.ConsoleRuns + 2; i++)
+        {
+            var alone = (await host.Api.GetAsync(list)).Expect(HttpStatusCode.OK).Milliseconds;
+            var both = await Task.WhenAll(host.Api.GetAsync(list), host.Api.GetAsync(stats));
+            var cookieAlone = await GetAsync(list, signedIn);
+            var inSet = await NavigationSetAsync(signedIn);
+            var afterSignIn = await NavigationSetAsync(await SignInAsync());
+            if (i >= 2)
+            {
+                report.ListAlone.Add(alone);
+                report.ListBesideStats.Add(both[0].Expect(HttpStatusCode.OK).Milliseconds);
+                report.ListCookieAlone.Add(cookieAlone);
+                report.ListInNavigationSet.Add(inSet);
+                report.ListAfterSignIn.Add(afterSignIn);
+            }
+        }
+    }
+
     /// <summary>A context as the tests' fixture makes one (viewport, locale, time zone), signed in to the console by its cookie.</summary>
     private async Task<IBrowserContext> NewContextAsync(IBrowser browser, string key)
     {
@@ -256,8 +326,21 @@ public sealed partial class ConsoleMeasurements(BenchHost host, Seeded seeded, B
     private static partial Regex SearchInHash();
 }
 
-/// <summary>One navigation: times from the navigation's start, in ms.</summary>
-public sealed record Filled(double FrameMs, double DomMs, double RequestStartMs, double ResponseEndMs, double DomContentLoadedMs);
+/// <summary>
+/// One navigation: times from the navigation's start, in ms. The list request's: fetch called
+/// (<paramref name="RequestStartMs"/>), sent (<paramref name="SentMs"/>), first byte, last byte;
+/// the stats request's, which the console sends beside it.
+/// </summary>
+public sealed record Filled(
+    double FrameMs, double DomMs, double RequestStartMs, double ResponseEndMs, double DomContentLoadedMs,
+    double SentMs, double FirstByteMs, double StatsStartMs, double StatsEndMs)
+{
+    /// <summary>Request sent to its first byte: the host's time, plus loopback.</summary>
+    public double ListServerMs => FirstByteMs - SentMs;
+
+    /// <summary>The host process's GC pauses between the navigation's start and the filled table (read by the benchmark, not the page).</summary>
+    public double GcPauseMs { get; init; }
+}
 
 /// <summary>One search: page times (performance.now()) of the last input, the request, the DOM update and the next frame.</summary>
 public sealed record Searched(string Term, long Total, int Requests, double LastInput, double RequestStart, double ResponseEnd, double Dom, double Frame)
@@ -274,6 +357,11 @@ public sealed class ConsoleReport(BenchOptions options)
     public List<Filled> Fresh { get; } = [];
     public List<Filled> Reload { get; } = [];
     public List<Searched> Searches { get; } = [];
+    public List<double> ListAlone { get; } = [];
+    public List<double> ListBesideStats { get; } = [];
+    public List<double> ListCookieAlone { get; } = [];
+    public List<double> ListInNavigationSet { get; } = [];
+    public List<double> ListAfterSignIn { get; } = [];
 
     public bool AllMet => Median(Fresh.Select(f => f.FrameMs)) < ConsoleMeasurements.FilledTableTargetMs
         && Median(Searches.Select(s => s.RequestToFrameMs)) < ConsoleMeasurements.SearchTargetMs;
@@ -285,7 +373,7 @@ public sealed class ConsoleReport(BenchOptions options)
         string Figures(IEnumerable<double> values)
         {
             var list = values.ToList();
-            return string.Create(c, $"median {Median(list):F0} ms, max {list.Max():F0} ms");
+            return list.Count == 0 ? "none" : string.Create(c, $"median {Median(list):F0} ms, max {list.Max():F0} ms");
         }
 
         string Met(IEnumerable<double> values, double target) => Median(values) < target ? "met" : "**missed**";
@@ -296,8 +384,12 @@ public sealed class ConsoleReport(BenchOptions options)
         s.AppendLine("|---|---|---|---|");
         s.AppendLine(c, $"| navigation to a filled table (first row and total), fresh browser context ({Fresh.Count} runs) | {Figures(Fresh.Select(f => f.FrameMs))} | < 1 s | {Met(Fresh.Select(f => f.FrameMs), ConsoleMeasurements.FilledTableTargetMs)} |");
         s.AppendLine(c, $"| of which: the page and its modules loaded (DOMContentLoaded) | {Figures(Fresh.Select(f => f.DomContentLoadedMs))} | | |");
-        s.AppendLine(c, $"| of which: the list request sent, answered | sent at {Figures(Fresh.Select(f => f.RequestStartMs))}; took {Figures(Fresh.Select(f => f.ResponseEndMs - f.RequestStartMs))} | | |");
-        s.AppendLine(c, $"| the same on a reload ({Reload.Count} runs) | {Figures(Reload.Select(f => f.FrameMs))} | | |");
+        s.AppendLine(c, $"| of which: the list request asked for, answered | asked at {Figures(Fresh.Select(f => f.RequestStartMs))}; took {Figures(Fresh.Select(f => f.ResponseEndMs - f.RequestStartMs))}, of which sent to first byte {Figures(Fresh.Select(f => f.ListServerMs))} | | |");
+        s.AppendLine(c, $"| beside it: the stats request (the runs where it had answered by then: {Fresh.Count(f => f.StatsEndMs > 0)}) | took {Figures(Fresh.Where(f => f.StatsEndMs > 0).Select(f => f.StatsEndMs - f.StatsStartMs))} | | |");
+        s.AppendLine(c, $"| after the list's answer: drawn to the next frame | {Figures(Fresh.Select(f => f.FrameMs - f.ResponseEndMs))} | | |");
+        s.AppendLine(c, $"| the host's GC pauses meanwhile (in-process host) | {Figures(Fresh.Select(f => f.GcPauseMs))} | | |");
+        s.AppendLine(c, $"| the same on a reload ({Reload.Count} runs) | {Figures(Reload.Select(f => f.FrameMs))}; list sent to first byte {Figures(Reload.Select(f => f.ListServerMs))}, stats took {Figures(Reload.Where(f => f.StatsEndMs > 0).Select(f => f.StatsEndMs - f.StatsStartMs))}, GC pauses {Figures(Reload.Select(f => f.GcPauseMs))} | | |");
+        s.AppendLine(c, $"| for comparison: that list request from a plain HTTP client, no browser ({ListAlone.Count} each) | operator key: alone {Figures(ListAlone)}, beside the stats {Figures(ListBesideStats)}; console cookie: alone {Figures(ListCookieAlone)}, among a navigation's requests {Figures(ListInNavigationSet)}, the same right after a new console sign-in {Figures(ListAfterSignIn)} | | |");
         s.AppendLine(c, $"| search: debounced request sent to the updated table ({Searches.Count} searches) | {Figures(Searches.Select(x => x.RequestToFrameMs))} | < 300 ms | {Met(Searches.Select(x => x.RequestToFrameMs), ConsoleMeasurements.SearchTargetMs)} |");
         s.AppendLine(c, $"| of which: the request answered | {Figures(Searches.Select(x => x.ServerMs))} | | |");
         s.AppendLine(c, $"| search: last keystroke to the updated table (includes the 250 ms debounce) | {Figures(Searches.Select(x => x.KeyToFrameMs))} | | |");

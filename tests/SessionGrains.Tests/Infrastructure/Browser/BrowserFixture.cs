@@ -11,8 +11,11 @@ namespace SessionGrains.Tests.Infrastructure.Browser;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    /// <summary>The upper bound of every auto-waiting <c>Expect(…)</c> assertion.</summary>
-    public static readonly TimeSpan ExpectTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// The upper bound of every auto-waiting <c>Expect(…)</c> assertion: generous, since it costs
+    /// nothing when the page is quick and the whole suite shares 2 cores.
+    /// </summary>
+    public static readonly TimeSpan ExpectTimeout = TimeSpan.FromSeconds(20);
 
     private IPlaywright? _playwright;
 

@@ -115,8 +115,8 @@ public sealed class ConsolePage : IAsyncDisposable
         var context = await browser.NewContextAsync(Chromium.ContextOptions(site));
         try
         {
-            context.SetDefaultTimeout(15_000);
-            context.SetDefaultNavigationTimeout(20_000);
+            context.SetDefaultTimeout(30_000);
+            context.SetDefaultNavigationTimeout(30_000);
             var tracing = Environment.GetEnvironmentVariable(TracesVariable) is { Length: > 0 };
             if (tracing)
             {
