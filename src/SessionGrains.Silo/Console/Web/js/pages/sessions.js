@@ -62,11 +62,14 @@ export function mount(ctx, route) {
     type: 'search', class: 'input search-input', testid: 'search', autocomplete: 'off', spellcheck: false, maxLength: 256,
     placeholder: 'Search email, user ID, IP, session or key name', attrs: { 'aria-label': 'Search sessions' },
   });
-  const pushSearch = debounce(() => go({ search: search.value.trim() }, { replace: true }), searchDebounceMs);
-  search.addEventListener('input', pushSearch);
+  // While typing is waiting for its debounce, the box is ahead of the hash and must not be reset.
+  let searchPending = false;
+  const pushSearch = debounce(() => { searchPending = false; go({ search: search.value.trim() }, { replace: true }); }, searchDebounceMs);
+  search.addEventListener('input', () => { searchPending = true; pushSearch(); });
   search.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') {
       pushSearch.cancel();
+      searchPending = false;
       go({ search: search.value.trim() }, { replace: true });
     }
   });
@@ -171,6 +174,8 @@ export function mount(ctx, route) {
   });
 
   function clearFilters() {
+    pushSearch.cancel();
+    searchPending = false;
     search.value = '';
     go({ search: '', status: 'all', clientId: '', kind: '', microtenantId: '', userId: '', ipAddress: '', createdAfter: '', createdBefore: '' });
   }
@@ -396,7 +401,7 @@ export function mount(ctx, route) {
 
   // ---- syncing controls from the state ----------------------------------------------------
   function syncControls() {
-    if (document.activeElement !== search) search.value = state.search;
+    if (!searchPending && search.value.trim() !== state.search) search.value = state.search;
     subtitle.textContent = state.mt
       ? `Sessions of microtenant ${state.mt} in tenant ${ctx.tenantId}, live and ended.`
       : ctx.me.microtenantId
