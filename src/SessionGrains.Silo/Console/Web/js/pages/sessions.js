@@ -26,6 +26,7 @@ export function mount(ctx, route) {
   let controller = null;
   let loadSeq = 0;
   let refreshTimer = null;
+  let destroyed = false;
   const selected = new Set();
   let allMatching = false;
   const selectable = ctx.can('bulkEnd');
@@ -265,7 +266,7 @@ export function mount(ctx, route) {
     setLoading(true);
     try {
       const answer = await api.get(api.tenantPath(ctx.tenantId, 'sessions'), apiQuery(state), { signal });
-      if (seq !== loadSeq) return;
+      if (seq !== loadSeq || destroyed) return;
       response = answer;
       loadError = null;
     } catch (error) {
@@ -274,10 +275,12 @@ export function mount(ctx, route) {
     } finally {
       if (seq === loadSeq) setLoading(false);
     }
+    if (destroyed) return;
     draw();
   }
 
   function reloadAll() {
+    if (destroyed) return;
     load();
     stats.load(state.mt || undefined);
   }
@@ -470,8 +473,10 @@ export function mount(ctx, route) {
     el,
     update,
     destroy() {
-      controller?.abort();
-      stats.destroy();
+      // In-flight loads are left to finish (their answers are dropped): a sign-out caused by one
+      // answer's 401 must not cut the other requests of the same refresh off mid-flight.
+      loadSeq += 1;
+      destroyed = true;
       pushSearch.cancel();
       clearInterval(refreshTimer);
       document.removeEventListener('click', closeMenu);
