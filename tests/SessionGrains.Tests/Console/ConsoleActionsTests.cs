@@ -212,6 +212,10 @@ public sealed class ConsoleActionsTests(BrowserFixture fixture)
         await console.ByTestId("confirm-ok").ClickAsync();
         await Expect(console.ByTestId("toast").Last).ToContainTextAsync("eve is on the denylist; 1 session ended.");
         await Expect(console.Page.Locator("dd[data-field=\"endReason\"]")).ToContainTextAsync("denylisted");
+        // The page now knows she is denylisted: the tag, and only the button that undoes it.
+        await Expect(console.ByTestId("denylisted-tag")).ToHaveAttributeAsync("title", "Denylisted: stolen laptop");
+        await Expect(console.ByTestId("user-undenylist")).ToBeVisibleAsync();
+        await Expect(console.ByTestId("user-denylist")).ToHaveCountAsync(0);
 
         // The denylist page lists her with the reason; one more is added there.
         await console.ByTestId("nav-denylist").ClickAsync();

@@ -70,6 +70,13 @@ public sealed partial class ConsoleSessionTableTests(BrowserFixture fixture)
         Assert.Empty(console.Errors);
         await Screenshots.SaveAsync(console.Page, "sessions");
         await Screenshots.SaveAsync(console.Page, "sessions-full", fullPage: true);
+
+        // On a phone the page keeps its width and the table scrolls sideways inside its card.
+        await console.Page.SetViewportSizeAsync(390, 844);
+        await Expect(row).ToBeVisibleAsync();
+        Assert.True(await console.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page is wider than the screen");
+        Assert.True(await console.Page.EvaluateAsync<bool>("() => { const w = document.querySelector('.table-wrap'); return w.scrollWidth > w.clientWidth && getComputedStyle(w).overflowX === 'auto'; }"));
+        await Screenshots.SaveAsync(console.Page, "sessions-narrow", fullPage: true);
     }
 
     [Fact]

@@ -180,7 +180,7 @@ export function mount(ctx, route) {
         h('td', { class: 'break' }, r.target || none()),
         h('td', null, h('span', { class: ['tag', `tag-outcome-${r.outcome}`] }, r.outcome)),
         h('td', null, r.clientIp ? h('span', { class: 'mono small' }, r.clientIp) : none()),
-        h('td', { class: 'details-cell' }, r.details ? h('span', { class: 'small', title: JSON.stringify(r.details, null, 2) }, detailsText(r.details)) : none())))));
+        h('td', { class: 'details-cell' }, detailsText(r.details) ? h('span', { class: 'small', title: JSON.stringify(r.details, null, 2) }, detailsText(r.details)) : none())))));
     if (error) {
       replaceChildren(stateBox, h('div', { class: 'state state-error', testid: 'table-error', attrs: { role: 'alert' } },
         h('strong', null, 'The audit log could not be loaded.'), h('p', null, api.plainMessage(error)),

@@ -2,6 +2,7 @@
 // other sessions, with the actions the role allows.
 import * as api from '../api.js';
 import { denylistUser, logoutUser, terminateSession, undenylistUser } from '../actions.js';
+import { findDenylistEntry } from '../denylist-lookup.js';
 import { hashFor, navigate } from '../route.js';
 import { button, h, none, replaceChildren } from '../ui/dom.js';
 import { dateTime, duration, endReason, expiresIn, number, relative, shortDateTime, shortUserAgent } from '../ui/format.js';
@@ -83,14 +84,15 @@ export function mount(ctx, route) {
       return;
     }
     if (signal.aborted) return;
-    render(session);
+    render(session, signal);
     loadUserSessions(session, signal);
   }
 
   const userSessionsHost = h('section', { class: 'card' });
 
-  function render(s) {
+  function render(s, signal) {
     const own = s.sessionId === ctx.me.sessionId;
+    const denylistTagSlot = h('span');
     const actions = [];
     if (ctx.can('terminate') && s.status === 'active') {
       actions.push(button('End session', {
@@ -104,21 +106,14 @@ export function mount(ctx, route) {
         on: { click: async () => { if (await logoutUser(ctx, s.userId)) load(); } },
       }));
     }
-    if (ctx.can('denylistChange')) {
-      actions.push(button('Add to denylist…', {
-        class: 'btn-danger-outline', testid: 'user-denylist', title: `End every session of ${s.userId} and refuse new sign-ins`,
-        on: { click: async () => { if (await denylistUser(ctx, s.userId)) load(); } },
-      }));
-      actions.push(button('Remove from denylist', {
-        class: 'btn-ghost', testid: 'user-undenylist', title: `Let ${s.userId} sign in again`,
-        on: { click: async () => { if (await undenylistUser(ctx, s.userId)) load(); } },
-      }));
-    }
+    // The denylist buttons wait for the lookup, so only the one that applies is shown.
+    const denylistSlot = h('span', { class: 'page-actions' });
+    actions.push(denylistSlot);
 
     const head = h('div', { class: 'page-head' },
       h('div', null,
         back(),
-        h('h1', { class: 'details-title' }, s.userEmail || s.userId, ' ', statusTag(s.status), own ? currentSessionTag() : null),
+        h('h1', { class: 'details-title' }, s.userEmail || s.userId, ' ', statusTag(s.status), own ? currentSessionTag() : null, denylistTagSlot),
         h('p', { class: 'page-subtitle muted' },
           [s.sessionName, s.clientId, s.ipAddress].filter(Boolean).join(' · '))),
       h('div', { class: 'page-actions' }, actions));
@@ -143,6 +138,35 @@ export function mount(ctx, route) {
     replaceChildren(el, head,
       h('div', { class: 'details-grid', testid: 'session-details', data: { sessionId: s.sessionId } }, cards, claims),
       userSessionsHost);
+    if (ctx.can('readDenylist')) showDenylistState(s, denylistSlot, denylistTagSlot, signal);
+  }
+
+  async function showDenylistState(s, slot, tagSlot, signal) {
+    let found;
+    try {
+      found = await findDenylistEntry(ctx, s.userId, signal);
+    } catch (error) {
+      if (error?.name === 'AbortError' || error instanceof api.SignedOutError) return;
+      found = { known: false };
+    }
+    if (signal.aborted) return;
+    if (found.entry) {
+      tagSlot.replaceChildren(h('span', {
+        class: 'tag tag-outcome-denied', testid: 'denylisted-tag',
+        title: found.entry.reason ? `Denylisted: ${found.entry.reason}` : 'Denylisted',
+      }, 'Denylisted'));
+    }
+    if (!ctx.can('denylistChange')) return;
+    const add = button('Add to denylist…', {
+      class: 'btn-danger-outline', testid: 'user-denylist', title: `End every session of ${s.userId} and refuse new sign-ins`,
+      on: { click: async () => { if (await denylistUser(ctx, s.userId)) load(); } },
+    });
+    const remove = button('Remove from denylist', {
+      class: 'btn-ghost', testid: 'user-undenylist', title: `Let ${s.userId} sign in again`,
+      on: { click: async () => { if (await undenylistUser(ctx, s.userId)) load(); } },
+    });
+    // A list too long to search shows both; the API says which one applies.
+    replaceChildren(slot, !found.known ? [add, remove] : found.entry ? remove : add);
   }
 
   async function loadUserSessions(s, signal) {

@@ -26,6 +26,7 @@ export function mount(ctx, route) {
   let controller = null;
   let loadSeq = 0;
   let refreshTimer = null;
+  let destroyed = false;
   const selected = new Set();
   let allMatching = false;
   const selectable = ctx.can('bulkEnd');
@@ -62,11 +63,14 @@ export function mount(ctx, route) {
     type: 'search', class: 'input search-input', testid: 'search', autocomplete: 'off', spellcheck: false, maxLength: 256,
     placeholder: 'Search email, user ID, IP, session or key name', attrs: { 'aria-label': 'Search sessions' },
   });
-  const pushSearch = debounce(() => go({ search: search.value.trim() }, { replace: true }), searchDebounceMs);
-  search.addEventListener('input', pushSearch);
+  // While typing is waiting for its debounce, the box is ahead of the hash and must not be reset.
+  let searchPending = false;
+  const pushSearch = debounce(() => { searchPending = false; go({ search: search.value.trim() }, { replace: true }); }, searchDebounceMs);
+  search.addEventListener('input', () => { searchPending = true; pushSearch(); });
   search.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') {
       pushSearch.cancel();
+      searchPending = false;
       go({ search: search.value.trim() }, { replace: true });
     }
   });
@@ -171,6 +175,8 @@ export function mount(ctx, route) {
   });
 
   function clearFilters() {
+    pushSearch.cancel();
+    searchPending = false;
     search.value = '';
     go({ search: '', status: 'all', clientId: '', kind: '', microtenantId: '', userId: '', ipAddress: '', createdAfter: '', createdBefore: '' });
   }
@@ -260,7 +266,7 @@ export function mount(ctx, route) {
     setLoading(true);
     try {
       const answer = await api.get(api.tenantPath(ctx.tenantId, 'sessions'), apiQuery(state), { signal });
-      if (seq !== loadSeq) return;
+      if (seq !== loadSeq || destroyed) return;
       response = answer;
       loadError = null;
     } catch (error) {
@@ -269,10 +275,12 @@ export function mount(ctx, route) {
     } finally {
       if (seq === loadSeq) setLoading(false);
     }
+    if (destroyed) return;
     draw();
   }
 
   function reloadAll() {
+    if (destroyed) return;
     load();
     stats.load(state.mt || undefined);
   }
@@ -396,7 +404,7 @@ export function mount(ctx, route) {
 
   // ---- syncing controls from the state ----------------------------------------------------
   function syncControls() {
-    if (document.activeElement !== search) search.value = state.search;
+    if (!searchPending && search.value.trim() !== state.search) search.value = state.search;
     subtitle.textContent = state.mt
       ? `Sessions of microtenant ${state.mt} in tenant ${ctx.tenantId}, live and ended.`
       : ctx.me.microtenantId
@@ -465,8 +473,10 @@ export function mount(ctx, route) {
     el,
     update,
     destroy() {
-      controller?.abort();
-      stats.destroy();
+      // In-flight loads are left to finish (their answers are dropped): a sign-out caused by one
+      // answer's 401 must not cut the other requests of the same refresh off mid-flight.
+      loadSeq += 1;
+      destroyed = true;
       pushSearch.cancel();
       clearInterval(refreshTimer);
       document.removeEventListener('click', closeMenu);
