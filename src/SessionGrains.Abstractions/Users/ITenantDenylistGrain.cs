@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace SessionGrains.Users;
 
 /// <summary>
@@ -11,6 +13,10 @@ public interface ITenantDenylistGrain : IGrainWithStringKey
 
     /// <summary>Removes an entry; false when there was none.</summary>
     Task<bool> Remove(string userId);
+
+    /// <summary>The entry of <paramref name="userId"/>, or null when the user is not denylisted.</summary>
+    [ReadOnly]
+    Task<DenylistEntry?> Find(string userId);
 
     /// <summary>All entries, by user id.</summary>
     Task<IReadOnlyList<DenylistEntry>> List();

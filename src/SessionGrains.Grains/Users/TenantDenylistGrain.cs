@@ -31,6 +31,9 @@ internal sealed class TenantDenylistGrain(
         return true;
     }
 
+    public Task<DenylistEntry?> Find(string userId) => Task.FromResult(state.State.Entries.GetValueOrDefault(userId));
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<DenylistEntry>> List() => Task.FromResult<IReadOnlyList<DenylistEntry>>(
         state.State.Entries.Values.OrderBy(e => e.UserId, StringComparer.Ordinal).ToList());
 }

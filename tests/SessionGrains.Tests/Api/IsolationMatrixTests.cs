@@ -302,6 +302,8 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
             return new(delete, $"{P(s)}/users/{userId}/denylist", null);
         });
         yield return new("GET", $"{T}/denylist", TenantReaders, ok, true, forbidden, forbidden, true, s => Now(get, $"{P(s)}/denylist?pageSize=500"));
+        yield return new("GET", $"{T}/users/{{userId}}/denylist", TenantReaders, ok, true, forbidden, forbidden, true,
+            s => Now(get, $"{P(s)}/users/{(s.TenantId == _other ? "mk-other" : "mk-root")}-denied/denylist"));
 
         // The audit log: a scoped auditor reads the records of its microtenant's keys only.
         yield return new("GET", $"{T}/audit", Readers, ok, false, success, success, true, s => Now(get, $"{P(s)}/audit?pageSize=500"));
@@ -514,7 +516,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     private string? ControlMark(Line line, Target target) => line.Pattern switch
     {
         T => target is Target.OtherTenant ? "mk-other-tenant" : "mk-root-tenant",
-        $"{T}/denylist" => target is Target.OtherTenant ? "mk-other-denied" : "mk-root-denied",
+        $"{T}/denylist" or $"{T}/users/{{userId}}/denylist" => target is Target.OtherTenant ? "mk-other-denied" : "mk-root-denied",
         $"{T}/microtenants" => target is Target.OtherTenant ? null : "mk-apac-name",
         _ => ScopeOf(target).Mark,
     };

@@ -183,8 +183,12 @@ public sealed class SessionAdministrationApiTests(SiloFixture fixture) : IAsyncL
         var list = (await Api.GetAsync($"/api/v1/tenants/{_tenant}/denylist", _auditor)).Expect(HttpStatusCode.OK).Json;
         Assert.Equal(1, list["total"]!.GetValue<long>());
         Assert.Equal("stolen laptop", list["items"]![0]!["reason"]!.GetValue<string>());
+        var entry = (await Api.GetAsync($"{T}/users/mallory/denylist", _auditor)).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal("mallory", entry.Str("userId"));
+        Assert.Equal("stolen laptop", entry.Str("reason"));
 
         (await Api.DeleteAsync($"{T}/users/mallory/denylist", _admin)).Expect(HttpStatusCode.NoContent);
+        (await Api.GetAsync($"{T}/users/mallory/denylist", _auditor)).ExpectProblem(HttpStatusCode.NotFound, "user_not_denylisted");
 
         await SignInAsync("mallory");
         Assert.Equal(0, (await Api.GetAsync($"/api/v1/tenants/{_tenant}/denylist", _admin)).Json["total"]!.GetValue<long>());

@@ -26,6 +26,8 @@ public static class UserEndpoints
             .WithSummary("End every session of a user").WithDescription("Reason user_logout_all. A microtenant admin ends the user's sessions of its microtenant only.");
         user.MapPut("/denylist", DenylistAsync).AllowRoles(TenantRoles.Admins).TenantWide().Audited(AuditActions.UserDenylist, "userId").WithName("DenylistUser")
             .WithSummary("Denylist a user").WithDescription("Every session of the user ends (reason denylisted) and sign-ins are refused until the entry is removed.");
+        user.MapGet("/denylist", FindAsync).AllowRoles(TenantRoles.Readers).TenantWide().WithName("GetDenylistEntry")
+            .WithSummary("A user's denylist entry").WithDescription("404 user_not_denylisted when the user is not on the denylist.");
         user.MapDelete("/denylist", RemoveAsync).AllowRoles(TenantRoles.Admins).TenantWide().Audited(AuditActions.UserUndenylist, "userId").WithName("UndenylistUser")
             .WithSummary("Lift a user's denylist entry").WithDescription("404 user_not_denylisted when the user is not on the denylist.");
         tenant.MapGet("/denylist", ListAsync).AllowRoles(TenantRoles.Readers).TenantWide().WithTags(ApiTags.Users).WithName("ListDenylist")
@@ -52,10 +54,14 @@ public static class UserEndpoints
         return TypedResults.Ok(new DenylistResponse(userId, true, terminated));
     }
 
+    private static async Task<Results<Ok<DenylistEntryDto>, ApiProblem<Status404NotFound>>> FindAsync(string tenantId, string userId, IGrainFactory grains) =>
+        await grains.GetGrain<ITenantDenylistGrain>(tenantId).Find(userId) is { } entry ? TypedResults.Ok(DenylistEntryDto.From(entry)) : NotDenylisted(userId);
+
     private static async Task<Results<NoContent, ApiProblem<Status404NotFound>>> RemoveAsync(string tenantId, string userId, IGrainFactory grains) =>
-        await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, userId)).RemoveFromDenylist()
-            ? TypedResults.NoContent()
-            : ApiProblem.Of<Status404NotFound>("user_not_denylisted", "User not denylisted", $"User '{userId}' is not on the denylist.");
+        await grains.GetGrain<IUserGrain>(GrainKeys.User(tenantId, userId)).RemoveFromDenylist() ? TypedResults.NoContent() : NotDenylisted(userId);
+
+    private static ApiProblem<Status404NotFound> NotDenylisted(string userId) =>
+        ApiProblem.Of<Status404NotFound>("user_not_denylisted", "User not denylisted", $"User '{userId}' is not on the denylist.");
 
     private static async Task<Ok<PageOf<DenylistEntryDto>>> ListAsync(string tenantId, [AsParameters] PageQuery query, IGrainFactory grains)
     {

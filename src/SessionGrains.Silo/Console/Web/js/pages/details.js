@@ -2,7 +2,6 @@
 // other sessions, with the actions the role allows.
 import * as api from '../api.js';
 import { denylistUser, logoutUser, terminateSession, undenylistUser } from '../actions.js';
-import { findDenylistEntry } from '../denylist-lookup.js';
 import { hashFor, navigate } from '../route.js';
 import { button, h, none, replaceChildren } from '../ui/dom.js';
 import { dateTime, duration, endReason, expiresIn, number, relative, shortDateTime, shortUserAgent } from '../ui/format.js';
@@ -142,12 +141,13 @@ export function mount(ctx, route) {
   }
 
   async function showDenylistState(s, slot, tagSlot, signal) {
+    // The user's own entry: 404 user_not_denylisted when there is none; any other failure leaves it unknown.
     let found;
     try {
-      found = await findDenylistEntry(ctx, s.userId, signal);
+      found = { known: true, entry: await api.get(api.tenantPath(ctx.tenantId, 'users', s.userId, 'denylist'), null, { signal }) };
     } catch (error) {
       if (error?.name === 'AbortError' || error instanceof api.SignedOutError) return;
-      found = { known: false };
+      found = error?.code === 'user_not_denylisted' ? { known: true, entry: null } : { known: false };
     }
     if (signal.aborted) return;
     if (found.entry) {
@@ -165,7 +165,7 @@ export function mount(ctx, route) {
       class: 'btn-ghost', testid: 'user-undenylist', title: `Let ${s.userId} sign in again`,
       on: { click: async () => { if (await undenylistUser(ctx, s.userId)) load(); } },
     });
-    // A list too long to search shows both; the API says which one applies.
+    // When the entry could not be read, both; the API says which one applies.
     replaceChildren(slot, !found.known ? [add, remove] : found.entry ? remove : add);
   }
 
