@@ -33,9 +33,11 @@ public sealed class ConsolePage : IAsyncDisposable
         page.PageError += (_, error) => Add($"page error: {error}");
         page.Console += (_, message) =>
         {
-            // A 401 is how the console learns it is signed out (its session check on load does
-            // that on purpose); Chromium logs every failed answer, so those are not errors here.
-            if (message.Type == "error" && !message.Text.Contains("status of 401", StringComparison.Ordinal))
+            // Chromium logs every API answer that is not 2xx ("Failed to load resource: … status of
+            // 404"); the console asks for such answers on purpose (a 401 on load means "not
+            // signed in", a 404 "user not denylisted") and shows them in words, so an API answer is
+            // not a page error. A failed load of anything else (a module, the stylesheet) is.
+            if (message.Type == "error" && !IsApiAnswer(message))
             {
                 Add($"console error: {message.Text}");
             }
@@ -54,7 +56,7 @@ public sealed class ConsolePage : IAsyncDisposable
     /// <summary>The key this page signed in with; null when it has not signed in.</summary>
     public ConsoleApiKey? Key { get; internal set; }
 
-    /// <summary>Script errors and console errors (but 401 answers) the page has reported so far.</summary>
+    /// <summary>Script errors and console errors (but the API's non-2xx answers) the page has reported so far.</summary>
     public IReadOnlyList<string> Errors
     {
         get
@@ -132,6 +134,10 @@ public sealed class ConsolePage : IAsyncDisposable
             throw;
         }
     }
+
+    private static bool IsApiAnswer(IConsoleMessage message) =>
+        message.Text.StartsWith("Failed to load resource: the server responded", StringComparison.Ordinal)
+        && message.Location.Contains("/api/v1/", StringComparison.Ordinal);
 
     private void Add(string error)
     {
