@@ -122,6 +122,11 @@ public sealed partial class ConsoleSignInTests(BrowserFixture fixture)
         var row = console.SessionRow(sessionId);
         await Expect(row.GetByTestId("current-session-tag")).ToHaveTextAsync("Current session");
         await Expect(row).ToContainTextAsync("Ops laptop");
+
+        // Its user is the key: named by the key's name, its id beneath.
+        var user = row.Locator(".cell-user");
+        await Expect(user.Locator("a")).ToHaveTextAsync("Ops laptop");
+        await Expect(user).ToContainTextAsync($"API key {key.KeyId}");
         await Expect(row).ToContainTextAsync(new Regex("admin", RegexOptions.IgnoreCase));
         await Expect(row.GetByTestId("status-tag")).ToHaveTextAsync("Active");
         await Expect(console.ByTestId("current-session-tag")).ToHaveCountAsync(1);

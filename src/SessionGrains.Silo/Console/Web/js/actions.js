@@ -142,7 +142,7 @@ export async function logoutAllTenant(ctx) {
 
 /** Ends every session of one client (logout-all with a clientId). */
 export async function endClientSessions(ctx, clientId, active) {
-  const own = clientId === 'sessiongrains-console';
+  const own = clientId === api.consoleClientId;
   const ok = await confirm({
     title: `End all sessions of ${clientId}?`,
     message: h('p', null, 'Every session of client ', h('strong', null, clientId), ` created until now ends (${number(active)} active now).`),

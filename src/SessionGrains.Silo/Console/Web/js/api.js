@@ -24,6 +24,9 @@ export class SignedOutError extends Error {
   }
 }
 
+/** The client id of every console session (reserved by the server for the console's own sign-in). */
+export const consoleClientId = 'sessiongrains-console';
+
 let csrfToken = null;
 let onSignedOut = () => {};
 

@@ -1,14 +1,21 @@
 // Rendering the session table: header with sort buttons, one row per session, the selection
 // checkboxes and the row actions. The page owns the state; this only draws it.
+import { consoleClientId } from '../api.js';
 import { h, none } from '../ui/dom.js';
 import { duration, endReason, expiresIn, relative, shortDateTime, shortUserAgent } from '../ui/format.js';
 import { currentSessionTag, neutralTag, statusTag, timeCell } from '../ui/tags.js';
 import { columns } from './sessions-state.js';
 
 const cellRenderers = {
-  user: (s, link) => h('div', { class: 'cell-user' },
-    h('a', { href: link, class: 'row-link', title: s.userEmail ? `${s.userEmail} (${s.userId})` : s.userId }, s.userEmail || s.userId),
-    s.userEmail ? h('span', { class: 'muted small' }, s.userId) : null),
+  user: (s, link) => {
+    // A console session's user is the key that signed in: its name says more than its id.
+    const console = s.clientId === consoleClientId && s.apiKeyName;
+    const primary = console ? s.apiKeyName : s.userEmail || s.userId;
+    const secondary = console ? `API key ${s.userId}` : s.userEmail ? s.userId : null;
+    return h('div', { class: 'cell-user' },
+      h('a', { href: link, class: 'row-link', title: secondary ? `${primary} (${secondary})` : primary }, primary),
+      secondary ? h('span', { class: 'muted small' }, secondary) : null);
+  },
   sessionName: (s) => s.sessionName || none(),
   ipAddress: (s) => h('span', { class: 'mono' }, s.ipAddress),
   userAgent: (s) => (s.userAgent ? h('span', { class: 'ua', title: s.userAgent }, shortUserAgent(s.userAgent)) : none()),
