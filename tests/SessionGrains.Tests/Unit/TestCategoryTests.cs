@@ -3,10 +3,11 @@ using System.Reflection;
 namespace SessionGrains.Tests.Unit;
 
 /// <summary>
-/// Every test class is in exactly one category, so <c>dotnet test --filter Category=Unit</c> and
-/// <c>--filter Category=Cluster</c> each run alone and together run the whole suite. Unit tests
-/// live in Unit/ and need nothing started or stored: no silo, cluster, HTTP host or database
-/// (neither a SQLite file nor the PostgreSQL server). Every other test is a Cluster test.
+/// Every test class is in exactly one category, so <c>dotnet test --filter Category=Unit</c>,
+/// <c>--filter Category=Cluster</c> and <c>--filter Category=Browser</c> each run alone and
+/// together run the whole suite. Unit tests live in Unit/ and need nothing started or stored: no
+/// silo, cluster, HTTP host or database (neither a SQLite file nor the PostgreSQL server). Browser
+/// tests live in Console/ and drive the web console in Chromium. Every other test is a Cluster test.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class TestCategoryTests
@@ -14,6 +15,7 @@ public sealed class TestCategoryTests
     private const string Category = "Category";
     private const string Unit = "Unit";
     private const string Cluster = "Cluster";
+    private const string Browser = "Browser";
 
     /// <summary>The classes xunit runs tests of: concrete, with a fact or theory of their own or inherited.</summary>
     private static readonly Type[] TestClasses = typeof(TestCategoryTests).Assembly.GetTypes()
@@ -27,12 +29,12 @@ public sealed class TestCategoryTests
 
         // Declared on the class itself, where xunit certainly reads it, not only on a base class.
         var wrong = TestClasses
-            .Where(t => CategoriesOf(t) is not [Unit] and not [Cluster])
+            .Where(t => CategoriesOf(t) is not [Unit] and not [Cluster] and not [Browser])
             .Select(t => $"{t.FullName}: [{string.Join(", ", CategoriesOf(t))}]")
             .ToList();
 
         Assert.True(wrong.Count == 0,
-            $"Give each test class [Trait(\"{Category}\", \"{Unit}\")] or [Trait(\"{Category}\", \"{Cluster}\")]:\n{string.Join("\n", wrong)}");
+            $"Give each test class [Trait(\"{Category}\", \"{Unit}\")], [Trait(\"{Category}\", \"{Cluster}\")] or [Trait(\"{Category}\", \"{Browser}\")]:\n{string.Join("\n", wrong)}");
     }
 
     [Fact]
@@ -44,6 +46,18 @@ public sealed class TestCategoryTests
             .ToList();
 
         Assert.True(wrong.Count == 0, $"Categories belong on classes:\n{string.Join("\n", wrong)}");
+    }
+
+    [Fact]
+    public void Browser_tests_are_those_in_Console()
+    {
+        var consoleNamespace = typeof(TestCategoryTests).Namespace![..^".Unit".Length] + ".Console";
+        var wrong = TestClasses
+            .Where(t => (CategoriesOf(t) is [Browser]) != (t.Namespace == consoleNamespace))
+            .Select(t => $"{t.FullName} is [{string.Join(", ", CategoriesOf(t))}] and lives in {t.Namespace}")
+            .ToList();
+
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
     }
 
     [Fact]
