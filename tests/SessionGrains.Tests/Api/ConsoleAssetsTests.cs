@@ -24,6 +24,9 @@ public sealed partial class ConsoleAssetsTests(SiloFixture fixture) : IDisposabl
     [GeneratedRegex("""(?:from|import)\s*\(?\s*['"](\.{1,2}/[^'"]+)['"]""")]
     private static partial Regex RelativeImport();
 
+    [GeneratedRegex("""<link rel="modulepreload" href="(/console/[^"]+)">""")]
+    private static partial Regex Preload();
+
     private static void AssertConsoleHeaders(HttpResponseMessage response)
     {
         var policy = string.Join(" ", response.Headers.GetValues("Content-Security-Policy"));
@@ -50,6 +53,7 @@ public sealed partial class ConsoleAssetsTests(SiloFixture fixture) : IDisposabl
         Assert.Contains(pending, p => p.EndsWith(".js", StringComparison.Ordinal));
         Assert.Contains(pending, p => p.EndsWith(".css", StringComparison.Ordinal));
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var imported = new HashSet<string>(StringComparer.Ordinal);
         while (pending.TryDequeue(out var path) && seen.Count < 200)
         {
             if (!seen.Add(path))
@@ -67,7 +71,9 @@ public sealed partial class ConsoleAssetsTests(SiloFixture fixture) : IDisposabl
                 var directory = new Uri(new Uri("http://x"), path);
                 foreach (Match import in RelativeImport().Matches(await asset.Content.ReadAsStringAsync()))
                 {
-                    pending.Enqueue(new Uri(directory, import.Groups[1].Value).AbsolutePath);
+                    var module = new Uri(directory, import.Groups[1].Value).AbsolutePath;
+                    imported.Add(module);
+                    pending.Enqueue(module);
                 }
             }
             else if (path.EndsWith(".css", StringComparison.Ordinal))
@@ -77,6 +83,11 @@ public sealed partial class ConsoleAssetsTests(SiloFixture fixture) : IDisposabl
         }
 
         Assert.True(seen.Count >= 3, $"only {seen.Count} files: {string.Join(", ", seen)}");
+
+        // The page preloads exactly the modules its script imports, so they load at once rather
+        // than one round of imports after another, and none is left out or stale.
+        var preloaded = Preload().Matches(html).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(imported.Order(StringComparer.Ordinal).ToList(), preloaded);
     }
 
     [Theory]

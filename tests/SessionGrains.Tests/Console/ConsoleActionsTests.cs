@@ -81,7 +81,7 @@ public sealed class ConsoleActionsTests(BrowserFixture fixture)
         await Expect(console.Page).ToHaveURLAsync(new Regex("status=active"));
         await Expect(console.SessionRow(adaPhone.SessionId)).ToBeVisibleAsync();
         await Expect(console.SessionRow(ada.SessionId)).ToHaveCountAsync(0);
-        Assert.Empty(console.Errors);
+        console.AssertNoErrors();
     }
 
     [Fact]
@@ -237,7 +237,7 @@ public sealed class ConsoleActionsTests(BrowserFixture fixture)
         await Expect(row).ToHaveCountAsync(0);
         await Expect(console.ByTestId("toast").Last).ToContainTextAsync("eve was removed from the denylist.");
         await seed.SignInAsync("eve", 3);
-        Assert.Empty(console.Errors);
+        console.AssertNoErrors();
     }
 
     [Fact]

@@ -89,6 +89,6 @@ public sealed class ConsoleAuditTests(BrowserFixture fixture)
         Assert.Contains(lines, line => line.Contains($",ops console,tenant-admin,,", StringComparison.Ordinal)
             && line.Contains($",session.terminate,{ada.SessionId},success,", StringComparison.Ordinal));
         Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
-        Assert.Empty(console.Errors);
+        console.AssertNoErrors();
     }
 }

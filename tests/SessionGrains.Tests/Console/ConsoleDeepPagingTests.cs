@@ -83,7 +83,7 @@ public sealed class ConsoleDeepPagingTests(BrowserFixture fixture, ITestOutputHe
         await console.ByTestId("page-prev").ClickAsync();
         await console.ByTestId("page-prev").ClickAsync();
         await Expect(console.ByTestId("page-info")).ToHaveTextAsync("Page 1,000 of 1,002");
-        Assert.Empty(console.Errors);
+        console.AssertNoErrors();
     }
 
     private static Task<string[]> RowIdsAsync(ConsolePage console) =>

@@ -60,6 +60,6 @@ public sealed class ConsoleSavedFilterTests(BrowserFixture fixture)
         await other.Page.ReloadAsync();
         await Expect(other.ByTestId("whoami")).ToBeVisibleAsync();
         await Expect(other.ByTestId("saved-filters").Locator("option[value=\"ada-mobile\"]")).ToHaveCountAsync(0);
-        Assert.Empty(console.Errors);
+        console.AssertNoErrors();
     }
 }

@@ -67,7 +67,7 @@ public sealed partial class ConsoleSessionTableTests(BrowserFixture fixture)
 
         // Numbers line up: the numeric columns use tabular figures.
         Assert.Equal("tabular-nums", await row.Locator("[data-column=\"duration\"]").EvaluateAsync<string>("e => getComputedStyle(e).fontVariantNumeric"));
-        Assert.Empty(console.Errors);
+        console.AssertNoErrors();
         await Screenshots.SaveAsync(console.Page, "sessions");
         await Screenshots.SaveAsync(console.Page, "sessions-full", fullPage: true);
 
@@ -237,7 +237,7 @@ public sealed partial class ConsoleSessionTableTests(BrowserFixture fixture)
         await console.ByTestId("refresh").ClickAsync();
         await Expect(console.ByTestId("refresh")).ToHaveAttributeAsync("aria-busy", "false");
         await Expect(console.ByTestId("session-row")).ToHaveCountAsync(10);
-        Assert.Empty(console.Errors);
+        console.AssertNoErrors();
     }
 
     /// <summary>A just-started session's duration: seconds, or a minute and some.</summary>

@@ -49,7 +49,7 @@ public sealed partial class ConsoleSignInTests(BrowserFixture fixture)
         // The key itself is not kept by the page once exchanged.
         Assert.DoesNotContain(key.Key, await console.Page.EvaluateAsync<string>(
             "JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + location.href"));
-        Assert.Empty(console.Errors);
+        console.AssertNoErrors();
         await Screenshots.SaveAsync(console.Page, "sessions");
     }
 

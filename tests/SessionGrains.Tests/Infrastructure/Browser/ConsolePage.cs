@@ -68,6 +68,13 @@ public sealed class ConsolePage : IAsyncDisposable
         }
     }
 
+    /// <summary>Asserts the page has reported no error, naming each in full when it has.</summary>
+    public void AssertNoErrors()
+    {
+        var errors = Errors;
+        Assert.True(errors.Count == 0, $"The page reported {errors.Count} error(s):\n{string.Join("\n", errors)}");
+    }
+
     /// <summary>An element by its <c>data-testid</c>.</summary>
     public ILocator ByTestId(string testId) => Page.GetByTestId(testId);
 

@@ -93,7 +93,9 @@ export async function request(method, path, options = {}) {
   if (type.includes('json')) {
     try {
       payload = await response.json();
-    } catch {
+    } catch (error) {
+      // A page that moved on aborts its request while the body is still arriving: that is no answer.
+      if (error?.name === 'AbortError' || options.signal?.aborted) throw error;
       payload = null;
     }
   }
