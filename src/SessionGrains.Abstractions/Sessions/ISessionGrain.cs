@@ -36,6 +36,21 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<bool> Logout(byte[] tokenHash, string? microtenantId = null);
 
     /// <summary>
+    /// Describes the session of a refresh token without using it (RFC 7662 introspection): active
+    /// only for the session's current refresh token while the session is live. Nothing changes:
+    /// no rotation, no activity, and a rotated-away token is inactive rather than taken as theft.
+    /// Scoped like <see cref="Validate"/>.
+    /// </summary>
+    Task<ValidationResult> InspectRefreshToken(RefreshProof proof, string? microtenantId = null);
+
+    /// <summary>
+    /// Ends the session with <see cref="EndReason.UserLogout"/> (RFC 7009 revocation) when the proof
+    /// is of a refresh token that would rotate now (the current one, or one rotated away within the
+    /// grace); false, and nothing changes, for any other. Scoped like <see cref="Validate"/>.
+    /// </summary>
+    Task<bool> RevokeRefreshToken(RefreshProof proof, string? microtenantId = null);
+
+    /// <summary>
     /// Ends the session for the given reason. With <paramref name="microtenantId"/>, only a
     /// session of that microtenant is ended (others answer <see cref="EndOutcome.Forbidden"/>).
     /// <paramref name="audit"/>, the record of this end as a success, is stored in the very write

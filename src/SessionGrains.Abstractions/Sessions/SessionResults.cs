@@ -38,7 +38,10 @@ public enum InactiveReason
     Expired,
 }
 
-/// <summary>The answer to a validate, in the manner of RFC 7662 introspection.</summary>
+/// <summary>
+/// The answer to a validate or an introspection, in the manner of RFC 7662. <see cref="IssuedAt"/>
+/// is when the presented token was issued (the sign-in, or the refresh that issued it).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ValidationResult(
     [property: Id(0)] bool Active,
@@ -50,7 +53,8 @@ public sealed record ValidationResult(
     [property: Id(6)] string? ClientId,
     [property: Id(7)] string? ClaimsJson,
     [property: Id(8)] DateTimeOffset? ExpiresAt,
-    [property: Id(9)] DateTimeOffset? IdleExpiresAt)
+    [property: Id(9)] DateTimeOffset? IdleExpiresAt,
+    [property: Id(10)] DateTimeOffset? IssuedAt = null)
 {
     /// <summary>An inactive answer.</summary>
     public static ValidationResult Inactive(InactiveReason reason) =>

@@ -99,8 +99,7 @@ internal sealed partial class SessionGrain
     private (Presented Kind, byte[] SealedKey) Recognise(RefreshProof proof, DateTimeOffset now)
     {
         var hasKey = S.RefreshPublicKey.Length > 0;
-        var currentGeneration = hasKey ? S.RefreshGeneration : RefreshToken.Unsigned;
-        if (proof.Generation == currentGeneration && Secrets.HashesEqual(proof.SecretHash, S.RefreshTokenHash))
+        if (IsCurrent(proof))
         {
             return (Presented.Rotates, S.RefreshSealedKey);
         }
@@ -127,6 +126,13 @@ internal sealed partial class SessionGrain
         var issued = hasKey && proof.Generation >= 0 && proof.Generation < S.RefreshGeneration
             && RefreshSigningKey.Verify(S.RefreshPublicKey, tenantId, sessionId, proof.Generation, proof.SecretHash, proof.Signature);
         return (issued ? Presented.Reused : Presented.Invalid, []);
+    }
+
+    /// <summary>True when the proof is of the session's current refresh token (the last one issued).</summary>
+    private bool IsCurrent(RefreshProof proof)
+    {
+        var currentGeneration = S.RefreshPublicKey.Length > 0 ? S.RefreshGeneration : RefreshToken.Unsigned;
+        return proof.Generation == currentGeneration && Secrets.HashesEqual(proof.SecretHash, S.RefreshTokenHash);
     }
 
     /// <summary>

@@ -96,10 +96,13 @@ internal sealed partial class SessionGrain(
         }
 
         Touch();
-        return new ValidationResult(
-            true, null, Key.SessionId, S.SignIn.UserId, S.SignIn.UserEmail, S.SignIn.MicrotenantId,
-            S.SignIn.ClientId, S.SignIn.ClaimsJson, S.ExpiresAt, IdleExpiresAt());
+        return Described();
     }
+
+    /// <summary>The active answer for this session's current tokens.</summary>
+    private ValidationResult Described() => new(
+        true, null, Key.SessionId, S.SignIn.UserId, S.SignIn.UserEmail, S.SignIn.MicrotenantId,
+        S.SignIn.ClientId, S.SignIn.ClaimsJson, S.ExpiresAt, IdleExpiresAt(), S.LastRefreshAt ?? S.CreatedAt);
 
     public async Task<bool> Logout(byte[] tokenHash, string? microtenantId = null)
     {

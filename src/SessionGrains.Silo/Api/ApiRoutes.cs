@@ -1,6 +1,7 @@
 using SessionGrains.Silo.Api.Audit;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Console;
+using SessionGrains.Silo.Api.OAuth;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.RateLimits;
 using SessionGrains.Silo.Api.SavedFilters;
@@ -13,7 +14,7 @@ namespace SessionGrains.Silo.Api;
 /// <summary>
 /// The route tree of /api/v1. Who may call what is decided by the groups' filters, once, not by
 /// each handler: every route needs a known key and counts against its key's limit (the lifecycle
-/// routes against their own), and every administrative answer is recorded in
+/// and OAuth routes against their own), and every administrative answer is recorded in
 /// the audit log before it leaves; /tenants and /audit are the operator's; every
 /// /tenants/{tenantId} route checks its tenant id, the caller's role, its input and (for the
 /// operator) that the tenant exists, in that order; /me routes are the calling key's own, and
@@ -32,6 +33,7 @@ public static class ApiRoutes
             .MapApiKeyEndpoints()
             .MapMicrotenantEndpoints()
             .MapSessionLifecycleEndpoints()
+            .MapOAuthEndpoints()
             .MapSessionAdminEndpoints()
             .MapUserEndpoints()
             .MapAuditEndpoints();

@@ -148,8 +148,22 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     private async Task<bool> ActiveAsync(Scope scope, string token) =>
         (await Api.ValidateAsync(scope.TenantId, _serviceKeys[scope.TenantId], token))["active"]!.GetValue<bool>();
 
-    /// <summary>One request of a line, and for a write, how to tell that what it aimed at was left alone.</summary>
-    private sealed record Call(HttpMethod Method, string Path, object? Body, Func<Task<bool>>? Untouched = null);
+    /// <summary>
+    /// One request of a line, and for a write, how to tell that what it aimed at was left alone. A
+    /// call with a <see cref="Form"/> is an OAuth one: a form body, the key as client credentials.
+    /// </summary>
+    private sealed record Call(HttpMethod Method, string Path, object? Body, Func<Task<bool>>? Untouched = null)
+    {
+        public Dictionary<string, string>? Form { get; init; }
+    }
+
+    /// <summary>
+    /// Sends a line's request as <paramref name="key"/>: as a bearer key, or on the OAuth routes as
+    /// client credentials, with the id the key names as the user name (the operator: "operator").
+    /// </summary>
+    private Task<Response> SendAsync(Call call, string? key) => call.Form is { } form
+        ? Api.PostFormAsync(call.Path, key is null ? null : ApiClient.Basic(key.Split('.') is ["sgk", _, var id, _] ? id : "operator", key), form)
+        : Api.SendAsync(call.Method, call.Path, key, call.Body);
 
     /// <summary>What a key whose microtenant does not hold the target gets: the line's success, or a status with its code.</summary>
     private sealed record Outside(HttpStatusCode? Status = null, string? Code = null)
@@ -183,6 +197,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     private static readonly string[] TenantReaders = ["operator", "tenant-admin", "auditor"];
     private static readonly string[] Admins = ["operator", "tenant-admin"];
     private static readonly string[] Lifecycle = ["operator", "tenant-admin", "service", "scoped-service"];
+    private static readonly string[] OAuthClients = ["operator", "service", "scoped-service"];
     private static readonly string[] SessionReaders = ["operator", "tenant-admin", "auditor", "scoped-auditor", "microtenant-admin"];
     private static readonly string[] SessionAdmins = ["operator", "tenant-admin", "microtenant-admin"];
 
@@ -251,6 +266,22 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         {
             var session = await SessionAsync(s);
             return new(post, $"{P(s)}/sessions/logout", new { token = session.Token }, () => ActiveAsync(s, session.Token));
+        });
+
+        // OAuth: service keys as OAuth clients, seeing what validate and logout see: a token of
+        // another scope is inactive to a scoped key, and revoking it ends nothing.
+        yield return new("POST", $"{T}/oauth/introspect", OAuthClients, ok, false, success, success, true, async s =>
+        {
+            var session = await SessionAsync(s);
+            return new(post, $"{P(s)}/oauth/introspect", null) { Form = new() { ["token"] = session.Token } };
+        });
+        yield return new("POST", $"{T}/oauth/revoke", OAuthClients, ok, false, success, success, false, async s =>
+        {
+            var session = await SessionAsync(s);
+            return new(post, $"{P(s)}/oauth/revoke", null, () => ActiveAsync(s, session.Token))
+            {
+                Form = new() { ["token"] = session.RefreshToken },
+            };
         });
 
         // The session table: lists filtered to a scoped key's microtenant, another microtenant named
@@ -416,7 +447,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
             {
                 var scope = ScopeOf(target) with { CallerKey = _keys[caller] };
                 var call = await line.Build(scope);
-                var response = await Api.SendAsync(call.Method, call.Path, _keys[caller], call.Body);
+                var response = await SendAsync(call, _keys[caller]);
                 calls++;
                 var (status, code) = Expected(line, caller, target);
                 var where = $"{line.Method} {line.Pattern} on {target} ({call.Path}) as {caller}";
@@ -458,7 +489,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
                 }
 
                 var call = await line.Build(ScopeOf(target));
-                var response = await Api.SendAsync(call.Method, call.Path, Api.OperatorKey, call.Body);
+                var response = await SendAsync(call, Api.OperatorKey);
                 if (!response.Body.Contains(mark, StringComparison.Ordinal))
                 {
                     failures.Add($"{line.Method} {call.Path}: {(int)response.Status}, no '{mark}': {Trim(response.Body)}");
@@ -480,7 +511,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         foreach (var line in Lines())
         {
             var call = await line.Build(ScopeOf(Target.OwnTenant) with { CallerKey = _keys[caller] });
-            (await Api.SendAsync(call.Method, call.Path, _keys[caller], call.Body)).ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+            (await SendAsync(call, _keys[caller])).ExpectProblem(HttpStatusCode.Unauthorized, call.Form is null ? "unauthorized" : "invalid_client");
         }
     }
 
@@ -490,7 +521,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         foreach (var line in Lines().Where(l => !l.Tenantless))
         {
             var call = await line.Build(ScopeOf(Target.UnknownTenant));
-            (await Api.SendAsync(call.Method, call.Path, Api.OperatorKey, call.Body)).ExpectProblem(HttpStatusCode.NotFound, "tenant_not_found");
+            (await SendAsync(call, Api.OperatorKey)).ExpectProblem(HttpStatusCode.NotFound, "tenant_not_found");
         }
 
         (await Api.GetAsync($"/api/v1/tenants/{_ghost}", Api.OperatorKey)).ExpectProblem(HttpStatusCode.NotFound, "tenant_not_found");

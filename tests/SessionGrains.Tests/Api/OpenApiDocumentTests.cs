@@ -6,7 +6,7 @@ namespace SessionGrains.Tests.Api;
 
 /// <summary>
 /// The served OpenAPI document is one a client generator can use: every operation is named,
-/// summarised, secured by the bearer key and lists the problems it can answer; tags are described;
+/// summarised, secured by the bearer key (the OAuth ones by client credentials in HTTP Basic) and lists the problems it can answer; tags are described;
 /// and the readable reference at /docs is served beside it, both without a key.
 /// </summary>
 [Trait("Category", "Cluster")]
@@ -48,23 +48,31 @@ public sealed class OpenApiDocumentTests(SiloFixture fixture)
     public async Task Every_api_operation_requires_the_bearer_scheme_the_document_defines()
     {
         var document = await DocumentAsync();
-        var bearer = (document["components"]?["securitySchemes"]?.AsObject() ?? [])
-            .Where(s => s.Value?["type"]?.GetValue<string>() == "http"
-                && string.Equals(s.Value["scheme"]?.GetValue<string>(), "bearer", StringComparison.OrdinalIgnoreCase))
-            .Select(s => s.Key)
-            .ToHashSet();
+        var bearer = SchemesOf(document, "bearer");
+        var basic = SchemesOf(document, "basic");
         Assert.NotEmpty(bearer);
+        Assert.NotEmpty(basic);
 
+        // The OAuth operations take OAuth client credentials (HTTP Basic) instead, and only those.
         var api = ApiOperations(document);
         Assert.NotEmpty(api);
+        Assert.Contains(api, o => o.Path.Contains("/oauth/", StringComparison.Ordinal));
         Assert.All(api, o =>
         {
             var security = (o.Operation["security"] ?? document["security"])?.AsArray() ?? [];
-            Assert.True(
-                security.Any(requirement => requirement!.AsObject().Any(r => bearer.Contains(r.Key))),
-                $"{o.Method} {o.Path}: no bearer security requirement");
+            var schemes = security.SelectMany(requirement => requirement!.AsObject().Select(r => r.Key)).ToList();
+            var expected = o.Path.Contains("/oauth/", StringComparison.Ordinal) ? basic : bearer;
+            Assert.True(schemes.Count > 0 && schemes.Any(expected.Contains), $"{o.Method} {o.Path}: no {(expected == basic ? "basic" : "bearer")} security requirement");
+            Assert.True(expected == bearer || schemes.All(basic.Contains), $"{o.Method} {o.Path}: an OAuth operation with another scheme than basic");
         });
     }
+
+    private static HashSet<string> SchemesOf(JsonNode document, string scheme) =>
+        (document["components"]?["securitySchemes"]?.AsObject() ?? [])
+            .Where(s => s.Value?["type"]?.GetValue<string>() == "http"
+                && string.Equals(s.Value["scheme"]?.GetValue<string>(), scheme, StringComparison.OrdinalIgnoreCase))
+            .Select(s => s.Key)
+            .ToHashSet();
 
     [Fact]
     public async Task Every_api_operation_lists_its_401_and_403_problems()

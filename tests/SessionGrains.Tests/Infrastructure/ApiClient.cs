@@ -64,6 +64,19 @@ public sealed class ApiClient(Uri baseAddress, string operatorKey, TimeSpan? tim
         return await SendAsync(request, cancellationToken);
     }
 
+    /// <summary>HTTP Basic credentials, as RFC 6749 §2.3.1 has an OAuth client send its id and secret.</summary>
+    public static AuthenticationHeaderValue Basic(string user, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+
+    /// <summary>A form POST (application/x-www-form-urlencoded), with <paramref name="authorization"/> (null: none).</summary>
+    public async Task<Response> PostFormAsync(
+        string path, AuthenticationHeaderValue? authorization, IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Authorization = authorization;
+        return await SendAsync(request, cancellationToken);
+    }
+
     public Task<Response> GetAsync(string path, string? key, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, path, key, cancellationToken: cancellationToken);
 

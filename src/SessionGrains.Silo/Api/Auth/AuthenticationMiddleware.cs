@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using SessionGrains.Silo.Api.Console;
+using SessionGrains.Silo.Api.OAuth;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.RateLimits;
 
@@ -19,6 +20,15 @@ public sealed class RequiresCaller
 /// ask for it. <see cref="AuthenticationMiddleware"/> reads it.
 /// </summary>
 public sealed record RequiresOperatorInBrowser(string Realm);
+
+/// <summary>
+/// Endpoint metadata: the endpoint is an OAuth one (RFC 7662 introspection, RFC 7009 revocation),
+/// whose callers authenticate as OAuth clients do, with HTTP Basic client credentials (RFC 6749
+/// §2.3.1: the key's id and the key) and nothing else; a request without them is answered as RFC 6749
+/// §5.2 says, 401 <c>invalid_client</c> with a Basic challenge for <see cref="Realm"/>.
+/// <see cref="AuthenticationMiddleware"/> reads it.
+/// </summary>
+public sealed record RequiresClientCredentials(string Realm);
 
 /// <summary>
 /// Refuses every request to a <see cref="RequiresCaller"/> endpoint without a known key (401),
@@ -47,11 +57,14 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
             return;
         }
 
+        var client = metadata?.GetMetadata<RequiresClientCredentials>();
         var throttled = refusals.IsExhausted(context, out var retryAfter);
-        var caller = await authenticator.AuthenticateAsync(context, acceptBasic: browser is not null, heldTenantsOnly: throttled);
+        var caller = client is not null
+            ? await authenticator.AuthenticateClientAsync(context, heldTenantsOnly: throttled)
+            : await authenticator.AuthenticateAsync(context, acceptBasic: browser is not null, heldTenantsOnly: throttled);
         if (caller is null)
         {
-            await RefuseAsync(context, browser, throttled || !refusals.TryCount(context, out retryAfter) ? retryAfter : null);
+            await RefuseAsync(context, browser, client, throttled || !refusals.TryCount(context, out retryAfter) ? retryAfter : null);
             return;
         }
 
@@ -77,7 +90,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
     }
 
     /// <summary>401, or 429 when the address is over its limit of refusals (<paramref name="retryAfter"/> set).</summary>
-    private static Task RefuseAsync(HttpContext context, RequiresOperatorInBrowser? browser, TimeSpan? retryAfter)
+    private static Task RefuseAsync(HttpContext context, RequiresOperatorInBrowser? browser, RequiresClientCredentials? client, TimeSpan? retryAfter)
     {
         if (CannotBeDrained(context))
         {
@@ -90,6 +103,12 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
         if (retryAfter is { } wait)
         {
             return RateLimitedAnswer.WriteAsync(context, wait);
+        }
+
+        if (client is not null)
+        {
+            context.Response.Headers.WWWAuthenticate = $"Basic realm=\"{client.Realm}\"";
+            return OAuthProblems.InvalidClient().ExecuteAsync(context);
         }
 
         if (browser is not null)

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Net;
 using System.Text;
 using Microsoft.Net.Http.Headers;
 using SessionGrains.Grains;
@@ -47,20 +48,56 @@ public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache ten
 
         if (BearerSecret.TryParse(presented, SecretKind.ApiKey, out var key))
         {
-            if (heldTenantsOnly && !tenants.Holds(key.TenantId))
-            {
-                return null;
-            }
-
-            var tenant = await tenants.GetAsync(key.TenantId);
-            return tenant.Keys.TryGetValue(key.Id, out var credential)
-                && Secrets.HashesEqual(key.Hash(), credential.SecretHash)
-                ? new Caller(false, key.TenantId, credential.Role, credential.MicrotenantId, credential.KeyId, credential.Name)
-                : null;
+            return await KeyCallerAsync(key, heldTenantsOnly);
         }
 
-        return presented.Length is > 0 and <= OperatorKey.MaximumLength && operatorKey.Matches(presented) ? Caller.Operator : null;
+        return IsOperatorKey(presented) ? Caller.Operator : null;
     }
+
+    /// <summary>
+    /// The caller of an OAuth route, authenticated as an OAuth client (RFC 6749 §2.3.1): HTTP Basic
+    /// with the key's id as the user name and the key as the password, each form-urlencoded as that
+    /// section says (the operator: <see cref="Caller.OperatorName"/> and its key). Null for anything
+    /// else: no credentials, a bearer header, the console's cookie, malformed Basic, or a password
+    /// that is not the key the user name names. <paramref name="heldTenantsOnly"/> as in
+    /// <see cref="AuthenticateAsync"/>.
+    /// </summary>
+    public async ValueTask<Caller?> AuthenticateClientAsync(HttpContext context, bool heldTenantsOnly = false)
+    {
+        var header = context.Request.Headers[HeaderNames.Authorization].ToString();
+        if (Credential(header, "Basic ") is not { } basic || BasicCredentials(basic.Trim()) is not var (encodedUser, encodedPassword))
+        {
+            return null;
+        }
+
+        var user = WebUtility.UrlDecode(encodedUser);
+        var password = WebUtility.UrlDecode(encodedPassword);
+        if (BearerSecret.TryParse(password, SecretKind.ApiKey, out var key))
+        {
+            // The key names its own id: a user name of another key is a client id that does not go with this secret.
+            return key.Id == user ? await KeyCallerAsync(key, heldTenantsOnly) : null;
+        }
+
+        return user == Caller.OperatorName && IsOperatorKey(password) ? Caller.Operator : null;
+    }
+
+    /// <summary>The holder of <paramref name="key"/> when its tenant knows it by that secret; null otherwise.</summary>
+    private async ValueTask<Caller?> KeyCallerAsync(BearerSecret key, bool heldTenantsOnly)
+    {
+        if (heldTenantsOnly && !tenants.Holds(key.TenantId))
+        {
+            return null;
+        }
+
+        var tenant = await tenants.GetAsync(key.TenantId);
+        return tenant.Keys.TryGetValue(key.Id, out var credential)
+            && Secrets.HashesEqual(key.Hash(), credential.SecretHash)
+            ? new Caller(false, key.TenantId, credential.Role, credential.MicrotenantId, credential.KeyId, credential.Name)
+            : null;
+    }
+
+    private bool IsOperatorKey(string presented) =>
+        presented.Length is > 0 and <= OperatorKey.MaximumLength && operatorKey.Matches(presented);
 
     /// <summary>
     /// The key a console session stands for, when <paramref name="token"/> is the access token of
@@ -96,7 +133,10 @@ public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache ten
         header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..] : null;
 
     /// <summary>The password of Basic credentials (base64 of <c>user:password</c>); null when they are not that.</summary>
-    private static string? BasicPassword(string credentials)
+    private static string? BasicPassword(string credentials) => BasicCredentials(credentials)?.Password;
+
+    /// <summary>The user name and password of Basic credentials (base64 of <c>user:password</c>); null when they are not that.</summary>
+    private static (string User, string Password)? BasicCredentials(string credentials)
     {
         if (credentials.Length > MaxBasicLength)
         {
@@ -111,6 +151,6 @@ public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache ten
 
         var text = Encoding.UTF8.GetString(bytes, 0, written);
         var colon = text.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? null : text[(colon + 1)..];
+        return colon < 0 ? null : (text[..colon], text[(colon + 1)..]);
     }
 }

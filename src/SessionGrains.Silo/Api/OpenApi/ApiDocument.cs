@@ -20,6 +20,7 @@ public static class ApiDocument
             o.AddDocumentTransformer<BearerKeyTransformer>();
             o.AddDocumentTransformer<RequestBodyProblemsTransformer>();
             o.AddOperationTransformer<QueryTextTransformer>();
+            o.AddOperationTransformer<FormBodyTransformer>();
             o.AddOperationTransformer<AlternativeResponsesTransformer>();
             o.AddSchemaTransformer<TimestampSchemaTransformer>();
         });

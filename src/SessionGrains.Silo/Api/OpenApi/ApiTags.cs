@@ -15,6 +15,9 @@ public static class ApiTags
     /// <summary>Sign-in, validate, refresh, logout.</summary>
     public const string Lifecycle = "Session lifecycle";
 
+    /// <summary>OAuth 2.0 token introspection and revocation.</summary>
+    public const string OAuth = "OAuth";
+
     /// <summary>The session table.</summary>
     public const string Sessions = "Sessions";
 
@@ -37,6 +40,7 @@ public static class ApiTags
         (ApiKeys, "A tenant's API keys. The secret is shown once, at creation; a deleted key is refused at once on every silo."),
         (Microtenants, "A tenant's microtenants: parts of a tenant that scoped keys act inside."),
         (Lifecycle, "What identity providers and gateways call (role service, or tenant-admin): sign in, validate, refresh, log out."),
+        (OAuth, "OAuth 2.0 token introspection (RFC 7662) and revocation (RFC 7009) for OAuth clients and resource servers: form bodies, and a service key as the client's credentials in HTTP Basic (its keyId as the user name, the key as the password)."),
         (Sessions, "The session table for administrators: list, stats, details, and ending one, many, or all sessions. A microtenant-scoped key sees and ends only its microtenant's sessions."),
         (Users, "One user's sessions, logging a user out everywhere, and the tenant's denylist."),
         (Audit, "Every administrative action and every refused one: who, from where, what, on what, and how it ended. As JSON pages or as CSV."),

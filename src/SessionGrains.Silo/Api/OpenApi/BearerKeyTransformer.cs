@@ -6,12 +6,16 @@ namespace SessionGrains.Silo.Api.OpenApi;
 
 /// <summary>
 /// The bearer key as the document's security scheme, required by every /api/v1 operation; the web
-/// console's cookie as the alternative on every operation but the console's sign-in, which takes a key.
+/// console's cookie as the alternative on every operation but the console's sign-in, which takes a key;
+/// the OAuth operations take client credentials in HTTP Basic instead of either.
 /// </summary>
 internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
 {
     /// <summary>The scheme's name in <c>components.securitySchemes</c>.</summary>
     public const string SchemeName = "apiKey";
+
+    /// <summary>The OAuth routes' client credentials (HTTP Basic) scheme name in <c>components.securitySchemes</c>.</summary>
+    public const string ClientSchemeName = "oauthClient";
 
     /// <summary>The console cookie's scheme name in <c>components.securitySchemes</c>.</summary>
     public const string ConsoleSchemeName = "consoleCookie";
@@ -35,10 +39,25 @@ internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
             Description = $"The web console's session (from POST /api/v1/console/session); changes also need its csrfToken in {ConsoleCookie.CsrfHeader}.",
         };
 
+        document.Components.SecuritySchemes[ClientSchemeName] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "basic",
+            Description = "OAuth client authentication (RFC 6749 §2.3.1) on the OAuth routes: a service key's keyId as the user name, the key as the password.",
+        };
+
         var requirement = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] };
         var console = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ConsoleSchemeName, document)] = [] };
+        var client = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ClientSchemeName, document)] = [] };
         foreach (var (_, operation) in document.Operations().Where(o => o.Path.StartsWith("/api/v1/", StringComparison.Ordinal)))
         {
+            if (operation.Tags?.Any(t => t.Name == ApiTags.OAuth) == true)
+            {
+                // These take client credentials only: no bearer key, no console cookie.
+                (operation.Security ??= []).Add(client);
+                continue;
+            }
+
             (operation.Security ??= []).Add(requirement);
             if (operation.OperationId != "SignInToConsole")
             {

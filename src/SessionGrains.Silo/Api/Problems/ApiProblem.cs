@@ -22,6 +22,19 @@ public static class ApiProblem
         new(TypedResults.Problem(detail, null, TStatus.Code, title, TypeOf(code), new Dictionary<string, object?> { ["code"] = code }));
 
     /// <summary>
+    /// A problem that is also an OAuth 2.0 error response (RFC 6749 §5.2): its code is the OAuth
+    /// error code, repeated as <c>error</c>, and its detail is repeated as <c>error_description</c>,
+    /// the members OAuth clients read.
+    /// </summary>
+    public static ApiProblem<TStatus> OAuthError<TStatus>(string error, string title, string detail) where TStatus : IProblemStatus =>
+        new(TypedResults.Problem(detail, null, TStatus.Code, title, TypeOf(error), new Dictionary<string, object?>
+        {
+            ["code"] = error,
+            ["error"] = error,
+            ["error_description"] = detail,
+        }));
+
+    /// <summary>
     /// A 400 with the failed fields and their messages: <c>validation_failed</c>, or a more
     /// specific code of the contract (<see cref="PageTooDeep"/>, <see cref="InvalidCursor"/>).
     /// </summary>

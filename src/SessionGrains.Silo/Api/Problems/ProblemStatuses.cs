@@ -7,6 +7,13 @@ public interface IProblemStatus
     static abstract int Code { get; }
 }
 
+/// <summary>400 Bad Request (the OAuth routes' <c>invalid_request</c>; validation failures elsewhere are <see cref="ApiProblem.Validation"/>).</summary>
+public sealed class Status400BadRequest : IProblemStatus
+{
+    /// <inheritdoc/>
+    public static int Code => StatusCodes.Status400BadRequest;
+}
+
 /// <summary>401 Unauthorized.</summary>
 public sealed class Status401Unauthorized : IProblemStatus
 {
