@@ -292,9 +292,11 @@ public sealed class OAuthApiTests(SiloFixture fixture) : IAsyncLifetime
     public async Task Keys_of_other_roles_get_403_and_the_operator_may_call()
     {
         var token = (await SignInAsync("pat")).Str("token");
+        var keys = new List<(string KeyId, string Key)>();
         foreach (var role in new[] { "tenant-admin", "auditor" })
         {
             var key = await Api.CreateKeyAsync(_tenant, role);
+            keys.Add(key);
             foreach (var path in new[] { Introspect, Revoke })
             {
                 (await Api.PostFormAsync(path, ApiClient.Basic(key.KeyId, key.Key), Form(token))).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
@@ -302,6 +304,13 @@ public sealed class OAuthApiTests(SiloFixture fixture) : IAsyncLifetime
         }
 
         Assert.True(await ActiveAsync(token));
+
+        // Traffic, not administration: these refusals leave no audit record, where one on an
+        // administration route (the control) does.
+        (await Api.DeleteAsync($"/api/v1/tenants/{_tenant}/sessions/no-such-session", keys[1].Key)).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+        var records = (await Api.GetAsync($"/api/v1/tenants/{_tenant}/audit?action=access.denied&pageSize=500", _admin)).Expect(HttpStatusCode.OK).Json["items"]!.AsArray();
+        Assert.Single(records, r => r!["target"]?.GetValue<string>()?.EndsWith("/sessions/no-such-session", StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(records, r => r!["target"]?.GetValue<string>()?.Contains("/oauth/", StringComparison.Ordinal) == true);
         var json = await IntrospectAsync(token, client: ApiClient.Basic("operator", Api.OperatorKey));
         Assert.Equal("pat", json.Str("sub"));
     }
