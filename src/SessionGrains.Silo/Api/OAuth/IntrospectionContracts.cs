@@ -8,7 +8,7 @@ namespace SessionGrains.Silo.Api.OAuth;
 /// <c>sub</c> the user, <c>sid</c> the session, <c>client_id</c> the client the session was signed
 /// in to, <c>iat</c> when the token was issued and <c>exp</c> when it stops working unless used
 /// (the session's idle or absolute deadline, whichever is first; absent when the policy sets
-/// neither), both NumericDate seconds.
+/// neither), both NumericDate seconds. Written in the RFC's order, <c>token_type</c> last.
 /// </summary>
 public sealed record ActiveIntrospectionDto(
     [property: JsonPropertyName("active")] bool Active,
@@ -16,8 +16,8 @@ public sealed record ActiveIntrospectionDto(
     [property: JsonPropertyName("sid")] string Sid,
     [property: JsonPropertyName("client_id")] string ClientId,
     [property: JsonPropertyName("iat")] long Iat,
-    [property: JsonPropertyName("exp"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Exp,
-    [property: JsonPropertyName("token_type")] string TokenType)
+    [property: JsonPropertyName("token_type"), JsonPropertyOrder(1)] string TokenType,
+    [property: JsonPropertyName("exp"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Exp = null)
 {
     /// <summary><c>token_type</c> of an access token.</summary>
     public const string AccessToken = "access_token";
@@ -28,7 +28,7 @@ public sealed record ActiveIntrospectionDto(
     /// <summary>The answer for an active <paramref name="result"/> about a token of <paramref name="tokenType"/>.</summary>
     public static ActiveIntrospectionDto From(ValidationResult result, string tokenType) => new(
         true, result.UserId!, result.SessionId!, result.ClientId!,
-        result.IssuedAt!.Value.ToUnixTimeSeconds(), result.IdleExpiresAt?.ToUnixTimeSeconds(), tokenType);
+        result.IssuedAt!.Value.ToUnixTimeSeconds(), tokenType, result.IdleExpiresAt?.ToUnixTimeSeconds());
 }
 
 /// <summary>

@@ -65,4 +65,4 @@ public sealed record OAuthTokenForm(string? Token, string? TokenTypeHint, string
 /// <param name="TokenTypeHint"><c>access_token</c> or <c>refresh_token</c>; optional, and never needed: a token names its own kind.</param>
 public sealed record OAuthTokenFields(
     [property: JsonPropertyName("token")] string Token,
-    [property: JsonPropertyName("token_type_hint")] string? TokenTypeHint);
+    [property: JsonPropertyName("token_type_hint")] string? TokenTypeHint = null);
