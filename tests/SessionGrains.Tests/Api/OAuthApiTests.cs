@@ -252,6 +252,28 @@ public sealed class OAuthApiTests(SiloFixture fixture) : IAsyncLifetime
         Assert.True(await ActiveAsync(rotated.Str("token")));
     }
 
+    [Fact]
+    public async Task A_refresh_token_rotated_away_within_the_grace_introspects_as_inactive_yet_revoking_it_ends_the_session()
+    {
+        (await Api.PutAsync($"/api/v1/tenants/{_tenant}/policy", _admin, new
+        {
+            idleTimeoutSeconds = 1800, absoluteLifetimeSeconds = 36000, maxSessionsPerUser = 0, onSessionLimit = "deny", refreshReuseGraceSeconds = 60,
+        })).Expect(HttpStatusCode.OK);
+        var session = await SignInAsync("rae");
+        var rotated = (await Api.PostAsync($"/api/v1/tenants/{_tenant}/sessions/refresh", _service.Key, new { refreshToken = session.Str("refreshToken") }))
+            .Expect(HttpStatusCode.OK).Json;
+
+        // The client that lost the refresh's answer still holds the old token: it is not current,
+        // but it would still rotate, so giving it up logs out.
+        AssertInactive(await IntrospectAsync(session.Str("refreshToken")));
+        Assert.True(await ActiveAsync(rotated.Str("token")));
+        (await Api.PostFormAsync(Revoke, Client, Form(session.Str("refreshToken")))).Expect(HttpStatusCode.OK);
+
+        Assert.False(await ActiveAsync(rotated.Str("token")));
+        var details = (await Api.GetAsync($"/api/v1/tenants/{_tenant}/sessions/{session.Str("sessionId")}", _admin)).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal("user_logout", details.Str("endReason"));
+    }
+
     public static TheoryData<string> BadCredentials => new()
     {
         "none", "bearer", "bearer-in-basic-scheme", "wrong-password", "other-keys-id", "no-colon", "malformed-base64", "unknown-key", "operator-name-with-a-key",
