@@ -33,6 +33,7 @@ public static class ApiRoutes
             .MapMicrotenantEndpoints()
             .MapSessionLifecycleEndpoints()
             .MapSessionAdminEndpoints()
+            .MapSessionRenewEndpoints()
             .MapUserEndpoints()
             .MapAuditEndpoints();
 
