@@ -55,6 +55,7 @@ public static class WireNames
         [InactiveReason.Unknown] = "unknown",
         [InactiveReason.Terminated] = "terminated",
         [InactiveReason.Expired] = "expired",
+        [InactiveReason.RenewalRequired] = "renewal_required",
     };
 
     /// <summary>The roles a key can be created with.</summary>

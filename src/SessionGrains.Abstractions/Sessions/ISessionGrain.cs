@@ -59,6 +59,14 @@ public interface ISessionGrain : IGrainWithStringKey
     /// </summary>
     Task<EndOutcome> End(EndReason reason, string? microtenantId = null, Audit.AuditRecord? audit = null);
 
+    /// <summary>
+    /// Renews the session: from now on its current access token validates as
+    /// <see cref="InactiveReason.RenewalRequired"/> until the client refreshes, and the refresh
+    /// issues a token with <paramref name="claimsJson"/> as the session's claims (null: the claims
+    /// stay). Stored before it returns. Scoped like <see cref="End"/>.
+    /// </summary>
+    Task<RenewOutcome> Renew(string? claimsJson, string? microtenantId = null);
+
     /// <summary>Where the session stands now (expiry is applied on the way).</summary>
     Task<SessionStatus?> GetStatus();
 

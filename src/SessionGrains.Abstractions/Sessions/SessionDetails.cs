@@ -13,4 +13,5 @@ public sealed record SessionDetails(
     [property: Id(2)] string? ClaimsJson,
     [property: Id(3)] DateTimeOffset? LastRefreshAt,
     [property: Id(4)] int RefreshCount,
-    [property: Id(5)] DateTimeOffset? IdleExpiresAt);
+    [property: Id(5)] DateTimeOffset? IdleExpiresAt,
+    [property: Id(6)] bool RenewalRequired = false);

@@ -36,6 +36,25 @@ public enum InactiveReason
 
     /// <summary>The session ran out of time.</summary>
     Expired,
+
+    /// <summary>An administrator renewed the session (new claims): its current access token must be refreshed.</summary>
+    RenewalRequired,
+}
+
+/// <summary>What a renew did to one session.</summary>
+public enum RenewOutcome
+{
+    /// <summary>Its current access token now needs a refresh, which carries the new claims.</summary>
+    Renewed,
+
+    /// <summary>No such session.</summary>
+    NotFound,
+
+    /// <summary>The session has ended.</summary>
+    NotActive,
+
+    /// <summary>The session is outside the caller's microtenant.</summary>
+    Forbidden,
 }
 
 /// <summary>

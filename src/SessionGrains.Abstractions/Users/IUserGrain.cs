@@ -27,6 +27,13 @@ public interface IUserGrain : IGrainWithStringKey
     Task<int> EndAll(EndReason reason, string? microtenantId = null);
 
     /// <summary>
+    /// Renews every live session of the user (see <see cref="ISessionGrain.Renew"/>) with
+    /// <paramref name="claimsJson"/> as their claims (null: each keeps its own); returns how many
+    /// were renewed. Scoped like <see cref="EndAll"/>.
+    /// </summary>
+    Task<int> RenewAll(string? claimsJson, string? microtenantId = null);
+
+    /// <summary>
     /// Denylists the user: no sign-in succeeds from now on, and every live session ends (reason
     /// <c>denylisted</c>) before this returns. Returns how many sessions ended.
     /// </summary>

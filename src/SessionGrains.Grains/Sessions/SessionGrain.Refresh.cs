@@ -86,6 +86,7 @@ internal sealed partial class SessionGrain
         _idleGrace = TimeSpan.Zero;
         S.LastRefreshAt = now;
         S.RefreshCount++;
+        S.RenewalRequired = false;
         var tokens = IssueTokens(key);
         await WriteAsync();
         CancelActivityFlush();

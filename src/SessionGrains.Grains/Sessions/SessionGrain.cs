@@ -95,6 +95,12 @@ internal sealed partial class SessionGrain(
             return ValidationResult.Inactive(S.Status == SessionStatus.Expired ? InactiveReason.Expired : InactiveReason.Terminated);
         }
 
+        if (S.RenewalRequired)
+        {
+            // The token is the session's, but it stands for claims that have changed.
+            return ValidationResult.Inactive(InactiveReason.RenewalRequired);
+        }
+
         Touch();
         return Described();
     }
@@ -136,6 +142,34 @@ internal sealed partial class SessionGrain(
         return EndOutcome.Terminated;
     }
 
+    public async Task<RenewOutcome> Renew(string? claimsJson, string? microtenantId = null)
+    {
+        if (!S.Opened)
+        {
+            return RenewOutcome.NotFound;
+        }
+
+        if (!InScope(microtenantId))
+        {
+            return RenewOutcome.Forbidden;
+        }
+
+        if (!await IsActiveAsync())
+        {
+            return RenewOutcome.NotActive;
+        }
+
+        S.RenewalRequired = true;
+        if (claimsJson is not null)
+        {
+            S.SignIn = S.SignIn with { ClaimsJson = claimsJson };
+        }
+
+        // Durable before the answer: once renew has returned, no silo validates the old token.
+        await WriteAsync();
+        return RenewOutcome.Renewed;
+    }
+
     public async Task<SessionStatus?> GetStatus()
     {
         if (!S.Opened)
@@ -157,7 +191,7 @@ internal sealed partial class SessionGrain(
         await IsActiveAsync();
         return new SessionDetails(
             Row(), S.SignIn.Device, S.SignIn.ClaimsJson, S.LastRefreshAt, S.RefreshCount,
-            S.Status == SessionStatus.Active ? IdleExpiresAt() : null);
+            S.Status == SessionStatus.Active ? IdleExpiresAt() : null, S.RenewalRequired);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

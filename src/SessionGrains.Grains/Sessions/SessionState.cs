@@ -79,6 +79,12 @@ public sealed class SessionState
     [Id(16)] public long TenantVersion { get; set; }
 
     /// <summary>
+    /// Renewed by an administrator since the last refresh: the current access token validates as
+    /// renewal required, and the next refresh clears it (and carries the claims the renew set).
+    /// </summary>
+    [Id(17)] public bool RenewalRequired { get; set; }
+
+    /// <summary>
     /// The version of the stored row this state was read or last written as. Set by the session
     /// table's grain storage; not part of the stored state (it is the row's own column).
     /// </summary>

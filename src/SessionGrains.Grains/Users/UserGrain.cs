@@ -110,6 +110,15 @@ internal sealed class UserGrain(
         return outcomes.Count(o => o == EndOutcome.Terminated);
     }
 
+    public async Task<int> RenewAll(string? claimsJson, string? microtenantId = null)
+    {
+        // As EndAll: the shard's list first, so a session this activation never saw is renewed too.
+        await ReconcileWithShardAsync(catchUp: true);
+        var listed = _sessions.Where(s => microtenantId is null || s.MicrotenantId == microtenantId).ToArray();
+        var outcomes = await Task.WhenAll(listed.Select(s => Session(s.SessionId).Renew(claimsJson, microtenantId)));
+        return outcomes.Count(o => o == RenewOutcome.Renewed);
+    }
+
     public async Task<int> Denylist(string? reason)
     {
         // Listed first: a denylisted user must never be missing from the list an administrator

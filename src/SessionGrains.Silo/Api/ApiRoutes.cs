@@ -35,6 +35,7 @@ public static class ApiRoutes
             .MapSessionLifecycleEndpoints()
             .MapOAuthEndpoints()
             .MapSessionAdminEndpoints()
+            .MapSessionRenewEndpoints()
             .MapUserEndpoints()
             .MapAuditEndpoints();
 

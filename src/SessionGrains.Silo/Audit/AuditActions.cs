@@ -29,6 +29,8 @@ public static class AuditActions
     public const string FilterSave = "filter.save";
     /// <summary>A saved filter deleted.</summary>
     public const string FilterDelete = "filter.delete";
+    /// <summary>Sessions renewed: their tokens must be refreshed (with new claims).</summary>
+    public const string SessionRenew = "session.renew";
     /// <summary>A sign-in to the web console.</summary>
     public const string ConsoleSignIn = "console.sign_in";
     /// <summary>A sign-out of the web console.</summary>
@@ -41,7 +43,8 @@ public static class AuditActions
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         SessionTerminate, SessionBulkTerminate, UserLogout, UserDenylist, UserUndenylist, TenantLogoutAll, KeyCreate, KeyDelete,
-        PolicyUpdate, TenantCreate, MicrotenantCreate, FilterSave, FilterDelete, ConsoleSignIn, ConsoleSignOut, AccessDenied,
+        PolicyUpdate, TenantCreate, MicrotenantCreate, FilterSave, FilterDelete, ConsoleSignIn, ConsoleSignOut, SessionRenew,
+        AccessDenied,
     };
 }
 

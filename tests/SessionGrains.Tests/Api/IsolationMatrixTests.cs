@@ -306,6 +306,19 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
             var session = await SessionAsync(s);
             return new(post, $"{P(s)}/sessions/terminate", new { sessionIds = new[] { session.SessionId } }, () => ActiveAsync(s, session.Token));
         });
+
+        // Renew: like ending, a session outside the scoped key's microtenant is refused (one) or
+        // reported forbidden (bulk), and left validating as it did.
+        yield return new("POST", $"{T}/sessions/{{sessionId}}/renew", SessionAdmins, HttpStatusCode.NoContent, false, forbidden, forbidden, false, async s =>
+        {
+            var session = await SessionAsync(s);
+            return new(post, $"{P(s)}/sessions/{session.SessionId}/renew", new { claims = new { matrix = true } }, () => ActiveAsync(s, session.Token));
+        });
+        yield return new("POST", $"{T}/sessions/renew", SessionAdmins, ok, false, success, success, false, async s =>
+        {
+            var session = await SessionAsync(s);
+            return new(post, $"{P(s)}/sessions/renew", new { sessionIds = new[] { session.SessionId } }, () => ActiveAsync(s, session.Token));
+        });
         yield return new("POST", $"{T}/logout-all", Admins, ok, true, forbidden, forbidden, false,
             s => Now(post, $"{P(s)}/logout-all", new { clientId = "nothing-uses-this" }));
 
@@ -319,6 +332,11 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         {
             var session = await SessionAsync(s);
             return new(post, $"{P(s)}/users/{session.UserId}/logout", null, () => ActiveAsync(s, session.Token));
+        });
+        yield return new("POST", $"{T}/users/{{userId}}/renew", SessionAdmins, ok, false, success, success, false, async s =>
+        {
+            var session = await SessionAsync(s);
+            return new(post, $"{P(s)}/users/{session.UserId}/renew", null, () => ActiveAsync(s, session.Token));
         });
         yield return new("PUT", $"{T}/users/{{userId}}/denylist", Admins, ok, true, forbidden, forbidden, false,
             s => Now(put, $"{P(s)}/users/{Fresh(s)}/denylist", new { reason = "matrix" }));

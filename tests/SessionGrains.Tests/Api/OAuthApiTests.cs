@@ -274,6 +274,20 @@ public sealed class OAuthApiTests(SiloFixture fixture) : IAsyncLifetime
         Assert.Equal("user_logout", details.Str("endReason"));
     }
 
+    [Fact]
+    public async Task A_renewed_sessions_access_token_is_inactive_and_its_refresh_token_active_until_the_refresh()
+    {
+        var session = await SignInAsync("sam");
+        (await Api.PostAsync($"/api/v1/tenants/{_tenant}/sessions/{session.Str("sessionId")}/renew", _admin, null)).Expect(HttpStatusCode.NoContent);
+
+        // As validate says renewal_required: the client must refresh, and its refresh token still does.
+        AssertInactive(await IntrospectAsync(session.Str("token")));
+        Assert.True((await IntrospectAsync(session.Str("refreshToken")))["active"]!.GetValue<bool>());
+        var refreshed = (await Api.PostAsync($"/api/v1/tenants/{_tenant}/sessions/refresh", _service.Key, new { refreshToken = session.Str("refreshToken") }))
+            .Expect(HttpStatusCode.OK).Json;
+        Assert.True((await IntrospectAsync(refreshed.Str("token")))["active"]!.GetValue<bool>());
+    }
+
     public static TheoryData<string> BadCredentials => new()
     {
         "none", "bearer", "bearer-in-basic-scheme", "wrong-password", "other-keys-id", "no-colon", "malformed-base64", "unknown-key", "operator-name-with-a-key",

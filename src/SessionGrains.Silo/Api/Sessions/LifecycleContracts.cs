@@ -23,9 +23,6 @@ public sealed record CreateSessionRequest(
     DeviceDto? Device,
     RawJson? Claims) : IValidatable
 {
-    /// <summary>Largest claims object, as JSON text.</summary>
-    public const int MaxClaimsLength = 16 * 1024;
-
     /// <inheritdoc/>
     public void Validate(Validator v)
     {
@@ -54,17 +51,7 @@ public sealed record CreateSessionRequest(
             v.Add("kind", "must be 'user', 'admin' or 'api-key'.");
         }
 
-        if (Claims is { } claims)
-        {
-            if (claims.Json.Length > MaxClaimsLength)
-            {
-                v.Add("claims", $"must be at most {MaxClaimsLength} bytes of JSON.");
-            }
-            else if (!claims.Json.StartsWith('{'))
-            {
-                v.Add("claims", "must be a JSON object.");
-            }
-        }
+        v.Claims("claims", Claims);
     }
 
     /// <summary>The sign-in, in the given microtenant; call once validated.</summary>

@@ -52,6 +52,9 @@ public sealed record SessionDetailsDto : SessionItemDto
 
     public DateTimeOffset? IdleExpiresAt { get; init; }
 
+    /// <summary>Renewed since its last refresh: its current access token validates as renewal_required.</summary>
+    public bool RenewalRequired { get; init; }
+
     public static SessionDetailsDto From(SessionDetails d, DateTimeOffset asOf) => new(SessionItemDto.From(d.Row, asOf))
     {
         Device = d.Device is { } device ? new DeviceDto(device.DeviceId, device.Hostname, device.Os) : null,
@@ -59,6 +62,7 @@ public sealed record SessionDetailsDto : SessionItemDto
         LastRefreshAt = d.LastRefreshAt,
         RefreshCount = d.RefreshCount,
         IdleExpiresAt = d.IdleExpiresAt,
+        RenewalRequired = d.RenewalRequired,
     };
 }
 
