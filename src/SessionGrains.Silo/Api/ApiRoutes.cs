@@ -1,6 +1,7 @@
 using SessionGrains.Silo.Api.Audit;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Console;
+using SessionGrains.Silo.Api.ForwardAuth;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.RateLimits;
 using SessionGrains.Silo.Api.SavedFilters;
@@ -32,6 +33,7 @@ public static class ApiRoutes
             .MapApiKeyEndpoints()
             .MapMicrotenantEndpoints()
             .MapSessionLifecycleEndpoints()
+            .MapForwardAuthEndpoints()
             .MapSessionAdminEndpoints()
             .MapSessionRenewEndpoints()
             .MapUserEndpoints()

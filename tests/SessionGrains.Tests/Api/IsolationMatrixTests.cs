@@ -148,8 +148,40 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     private async Task<bool> ActiveAsync(Scope scope, string token) =>
         (await Api.ValidateAsync(scope.TenantId, _serviceKeys[scope.TenantId], token))["active"]!.GetValue<bool>();
 
-    /// <summary>One request of a line, and for a write, how to tell that what it aimed at was left alone.</summary>
-    private sealed record Call(HttpMethod Method, string Path, object? Body, Func<Task<bool>>? Untouched = null);
+    /// <summary>
+    /// One request of a line, and for a write, how to tell that what it aimed at was left alone.
+    /// With <see cref="UserToken"/> it is a gateway's forward auth: the key in <c>X-Api-Key</c>, the token in <c>Authorization</c>.
+    /// </summary>
+    private sealed record Call(HttpMethod Method, string Path, object? Body, Func<Task<bool>>? Untouched = null)
+    {
+        public string? UserToken { get; init; }
+    }
+
+    /// <summary>Sends <paramref name="call"/> with <paramref name="key"/> where its route takes the key.</summary>
+    private Task<Response> SendAsync(Call call, string? key)
+    {
+        if (call.UserToken is not { } token)
+        {
+            return Api.SendAsync(call.Method, call.Path, key, call.Body);
+        }
+
+        var request = new HttpRequestMessage(call.Method, call.Path);
+        if (key is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Api-Key", key);
+        }
+
+        request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}");
+        return SendDisposingAsync(request);
+    }
+
+    private async Task<Response> SendDisposingAsync(HttpRequestMessage request)
+    {
+        using (request)
+        {
+            return await Api.SendAsync(request);
+        }
+    }
 
     /// <summary>What a key whose microtenant does not hold the target gets: the line's success, or a status with its code.</summary>
     private sealed record Outside(HttpStatusCode? Status = null, string? Code = null)
@@ -176,6 +208,17 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
 
         /// <summary>For a tenantless route, whether the request names a microtenant, so the microtenant targets apply.</summary>
         public bool NamesMicrotenant { get; init; }
+
+        /// <summary>
+        /// A gateway's route (forward auth): the key comes in <c>X-Api-Key</c>, where only a tenant's
+        /// key is taken, and a request without a known one is 403 <c>invalid_gateway_key</c>.
+        /// </summary>
+        public bool GatewayKey { get; init; }
+
+        /// <summary>What a request without a known key gets here.</summary>
+        public (HttpStatusCode Status, string Code) Unknown => GatewayKey
+            ? (HttpStatusCode.Forbidden, "invalid_gateway_key")
+            : (HttpStatusCode.Unauthorized, "unauthorized");
     }
 
     private static readonly string[] OperatorOnly = ["operator"];
@@ -183,6 +226,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     private static readonly string[] TenantReaders = ["operator", "tenant-admin", "auditor"];
     private static readonly string[] Admins = ["operator", "tenant-admin"];
     private static readonly string[] Lifecycle = ["operator", "tenant-admin", "service", "scoped-service"];
+    private static readonly string[] Gateways = ["service", "scoped-service"];
     private static readonly string[] SessionReaders = ["operator", "tenant-admin", "auditor", "scoped-auditor", "microtenant-admin"];
     private static readonly string[] SessionAdmins = ["operator", "tenant-admin", "microtenant-admin"];
 
@@ -252,6 +296,15 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
             var session = await SessionAsync(s);
             return new(post, $"{P(s)}/sessions/logout", new { token = session.Token }, () => ActiveAsync(s, session.Token));
         });
+
+        // Forward auth: a gateway's service key (the operator's is no gateway's key) sees the
+        // sessions validate would show it; a token outside a scoped key's microtenant is a 401.
+        var invalidToken = new Outside(HttpStatusCode.Unauthorized, "invalid_token");
+        yield return new("GET", $"{T}/forward-auth", Gateways, ok, false, invalidToken, invalidToken, false, async s =>
+        {
+            var session = await SessionAsync(s);
+            return new(get, $"{P(s)}/forward-auth", null) { UserToken = session.Token };
+        }) { GatewayKey = true };
 
         // The session table: lists filtered to a scoped key's microtenant, another microtenant named
         // is refused; a session of another scope is not found to read, refused to end, and counted
@@ -364,7 +417,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         var forbidden = (HttpStatusCode.Forbidden, "forbidden");
         if (!line.Allowed.Contains(caller))
         {
-            return forbidden;
+            return caller == "operator" && line.GatewayKey ? line.Unknown : forbidden;
         }
 
         if (caller == "operator")
@@ -434,7 +487,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
             {
                 var scope = ScopeOf(target) with { CallerKey = _keys[caller] };
                 var call = await line.Build(scope);
-                var response = await Api.SendAsync(call.Method, call.Path, _keys[caller], call.Body);
+                var response = await SendAsync(call, _keys[caller]);
                 calls++;
                 var (status, code) = Expected(line, caller, target);
                 var where = $"{line.Method} {line.Pattern} on {target} ({call.Path}) as {caller}";
@@ -476,7 +529,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
                 }
 
                 var call = await line.Build(ScopeOf(target));
-                var response = await Api.SendAsync(call.Method, call.Path, Api.OperatorKey, call.Body);
+                var response = await SendAsync(call, Api.OperatorKey);
                 if (!response.Body.Contains(mark, StringComparison.Ordinal))
                 {
                     failures.Add($"{line.Method} {call.Path}: {(int)response.Status}, no '{mark}': {Trim(response.Body)}");
@@ -493,12 +546,13 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     [InlineData("unknown")]
     [InlineData("deleted")]
     [InlineData("wrong-operator")]
-    public async Task Callers_without_a_known_key_get_401_everywhere(string caller)
+    public async Task Callers_without_a_known_key_get_401_everywhere_but_403_on_the_gateways_route(string caller)
     {
         foreach (var line in Lines())
         {
             var call = await line.Build(ScopeOf(Target.OwnTenant) with { CallerKey = _keys[caller] });
-            (await Api.SendAsync(call.Method, call.Path, _keys[caller], call.Body)).ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+            var (status, code) = line.Unknown;
+            (await SendAsync(call, _keys[caller])).ExpectProblem(status, code);
         }
     }
 
@@ -508,7 +562,8 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         foreach (var line in Lines().Where(l => !l.Tenantless))
         {
             var call = await line.Build(ScopeOf(Target.UnknownTenant));
-            (await Api.SendAsync(call.Method, call.Path, Api.OperatorKey, call.Body)).ExpectProblem(HttpStatusCode.NotFound, "tenant_not_found");
+            var (status, code) = line.GatewayKey ? line.Unknown : (HttpStatusCode.NotFound, "tenant_not_found");
+            (await SendAsync(call, Api.OperatorKey)).ExpectProblem(status, code);
         }
 
         (await Api.GetAsync($"/api/v1/tenants/{_ghost}", Api.OperatorKey)).ExpectProblem(HttpStatusCode.NotFound, "tenant_not_found");

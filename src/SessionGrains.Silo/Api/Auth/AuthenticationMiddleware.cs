@@ -47,11 +47,14 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
             return;
         }
 
+        var inHeader = metadata?.GetMetadata<RequiresKeyInHeader>();
         var throttled = refusals.IsExhausted(context, out var retryAfter);
-        var caller = await authenticator.AuthenticateAsync(context, acceptBasic: browser is not null, heldTenantsOnly: throttled);
+        var caller = inHeader is not null
+            ? await authenticator.AuthenticateHeaderAsync(context, inHeader.Header, heldTenantsOnly: throttled)
+            : await authenticator.AuthenticateAsync(context, acceptBasic: browser is not null, heldTenantsOnly: throttled);
         if (caller is null)
         {
-            await RefuseAsync(context, browser, throttled || !refusals.TryCount(context, out retryAfter) ? retryAfter : null);
+            await RefuseAsync(context, browser, inHeader, throttled || !refusals.TryCount(context, out retryAfter) ? retryAfter : null);
             return;
         }
 
@@ -76,8 +79,11 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
         await next(context);
     }
 
-    /// <summary>401, or 429 when the address is over its limit of refusals (<paramref name="retryAfter"/> set).</summary>
-    private static Task RefuseAsync(HttpContext context, RequiresOperatorInBrowser? browser, TimeSpan? retryAfter)
+    /// <summary>
+    /// 401 (403 for a key expected in a header of its own: a gateway's), or 429 when the address is
+    /// over its limit of refusals (<paramref name="retryAfter"/> set).
+    /// </summary>
+    private static Task RefuseAsync(HttpContext context, RequiresOperatorInBrowser? browser, RequiresKeyInHeader? inHeader, TimeSpan? retryAfter)
     {
         if (CannotBeDrained(context))
         {
@@ -95,6 +101,12 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
         if (browser is not null)
         {
             context.Response.Headers.WWWAuthenticate = $"Basic realm=\"{browser.Realm}\", charset=\"UTF-8\"";
+        }
+
+        if (inHeader is not null)
+        {
+            return ApiProblem.Of<Status403Forbidden>(RequiresKeyInHeader.RefusalCode, "Invalid gateway key",
+                $"The gateway must send a known service key of this tenant in {inHeader.Header}.").ExecuteAsync(context);
         }
 
         return ApiProblem.Unauthorized().ExecuteAsync(context);

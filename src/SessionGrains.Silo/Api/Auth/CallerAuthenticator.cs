@@ -47,19 +47,35 @@ public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache ten
 
         if (BearerSecret.TryParse(presented, SecretKind.ApiKey, out var key))
         {
-            if (heldTenantsOnly && !tenants.Holds(key.TenantId))
-            {
-                return null;
-            }
-
-            var tenant = await tenants.GetAsync(key.TenantId);
-            return tenant.Keys.TryGetValue(key.Id, out var credential)
-                && Secrets.HashesEqual(key.Hash(), credential.SecretHash)
-                ? new Caller(false, key.TenantId, credential.Role, credential.MicrotenantId, credential.KeyId, credential.Name)
-                : null;
+            return await TenantKeyAsync(key, heldTenantsOnly);
         }
 
         return presented.Length is > 0 and <= OperatorKey.MaximumLength && operatorKey.Matches(presented) ? Caller.Operator : null;
+    }
+
+    /// <summary>
+    /// The caller whose tenant key is the whole of the header <paramref name="header"/> (a gateway's,
+    /// on a route where <c>Authorization</c> carries the user's token), or null when it is missing,
+    /// malformed, unknown, or not a tenant's key: the operator key is not accepted there.
+    /// </summary>
+    public async ValueTask<Caller?> AuthenticateHeaderAsync(HttpContext context, string header, bool heldTenantsOnly = false) =>
+        context.Request.Headers[header] is { Count: 1 } values
+            && BearerSecret.TryParse(values[0]?.Trim(), SecretKind.ApiKey, out var key)
+            ? await TenantKeyAsync(key, heldTenantsOnly)
+            : null;
+
+    private async ValueTask<Caller?> TenantKeyAsync(BearerSecret key, bool heldTenantsOnly)
+    {
+        if (heldTenantsOnly && !tenants.Holds(key.TenantId))
+        {
+            return null;
+        }
+
+        var tenant = await tenants.GetAsync(key.TenantId);
+        return tenant.Keys.TryGetValue(key.Id, out var credential)
+            && Secrets.HashesEqual(key.Hash(), credential.SecretHash)
+            ? new Caller(false, key.TenantId, credential.Role, credential.MicrotenantId, credential.KeyId, credential.Name)
+            : null;
     }
 
     /// <summary>
