@@ -45,21 +45,37 @@ public sealed class OpenApiDocumentTests(SiloFixture fixture)
     }
 
     [Fact]
-    public async Task Every_api_operation_requires_the_bearer_scheme_the_document_defines()
+    public async Task Every_api_operation_requires_the_bearer_scheme_the_document_defines_and_forward_auth_the_gateways_header()
     {
         var document = await DocumentAsync();
-        var bearer = (document["components"]?["securitySchemes"]?.AsObject() ?? [])
+        var schemes = document["components"]?["securitySchemes"]?.AsObject() ?? [];
+        var bearer = schemes
             .Where(s => s.Value?["type"]?.GetValue<string>() == "http"
                 && string.Equals(s.Value["scheme"]?.GetValue<string>(), "bearer", StringComparison.OrdinalIgnoreCase))
             .Select(s => s.Key)
             .ToHashSet();
+        var gateway = schemes
+            .Where(s => s.Value?["type"]?.GetValue<string>() == "apiKey" && s.Value["in"]?.GetValue<string>() == "header"
+                && s.Value["name"]?.GetValue<string>() == "X-Api-Key")
+            .Select(s => s.Key)
+            .ToHashSet();
         Assert.NotEmpty(bearer);
+        Assert.Single(gateway);
 
         var api = ApiOperations(document);
         Assert.NotEmpty(api);
         Assert.All(api, o =>
         {
             var security = (o.Operation["security"] ?? document["security"])?.AsArray() ?? [];
+            if (o.Path.EndsWith("/forward-auth", StringComparison.Ordinal))
+            {
+                // The gateway's key alone: a bearer token there is the user's, not a key.
+                Assert.True(
+                    security.Count > 0 && security.All(requirement => requirement!.AsObject().All(r => gateway.Contains(r.Key))),
+                    $"{o.Method} {o.Path}: not the X-Api-Key requirement alone");
+                return;
+            }
+
             Assert.True(
                 security.Any(requirement => requirement!.AsObject().Any(r => bearer.Contains(r.Key))),
                 $"{o.Method} {o.Path}: no bearer security requirement");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Console;
 
 namespace SessionGrains.Silo.Api.OpenApi;
@@ -7,6 +8,7 @@ namespace SessionGrains.Silo.Api.OpenApi;
 /// <summary>
 /// The bearer key as the document's security scheme, required by every /api/v1 operation; the web
 /// console's cookie as the alternative on every operation but the console's sign-in, which takes a key.
+/// Forward auth is the exception: a gateway's key in <c>X-Api-Key</c>, as <c>Authorization</c> there is the user's.
 /// </summary>
 internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
 {
@@ -15,6 +17,12 @@ internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
 
     /// <summary>The console cookie's scheme name in <c>components.securitySchemes</c>.</summary>
     public const string ConsoleSchemeName = "consoleCookie";
+
+    /// <summary>The gateway key's scheme name in <c>components.securitySchemes</c>.</summary>
+    public const string GatewaySchemeName = "gatewayKey";
+
+    /// <summary>The one operation whose key is the gateway's.</summary>
+    private const string ForwardAuthOperation = "ForwardAuth";
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -35,10 +43,25 @@ internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
             Description = $"The web console's session (from POST /api/v1/console/session); changes also need its csrfToken in {ConsoleCookie.CsrfHeader}.",
         };
 
+        document.Components.SecuritySchemes[GatewaySchemeName] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = RequiresKeyInHeader.ApiKey.Header,
+            Description = "A gateway's service key (sgk.…) on forward auth, where Authorization carries the user's access token.",
+        };
+
+        var gateway = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(GatewaySchemeName, document)] = [] };
         var requirement = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] };
         var console = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ConsoleSchemeName, document)] = [] };
         foreach (var (_, operation) in document.Operations().Where(o => o.Path.StartsWith("/api/v1/", StringComparison.Ordinal)))
         {
+            if (operation.OperationId == ForwardAuthOperation)
+            {
+                (operation.Security ??= []).Add(gateway);
+                continue;
+            }
+
             (operation.Security ??= []).Add(requirement);
             if (operation.OperationId != "SignInToConsole")
             {
