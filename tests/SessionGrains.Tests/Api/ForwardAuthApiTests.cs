@@ -90,6 +90,21 @@ public sealed class ForwardAuthApiTests(SiloFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_email_a_header_cannot_carry_as_is_is_left_out_and_validate_still_has_it()
+    {
+        var token = (await Api.PostAsync($"/api/v1/tenants/{_tenant}/sessions", _service, new
+        {
+            userId = "jose", userEmail = "jos\u00e9@acme.test", clientId = "portal", ipAddress = "203.0.113.7",
+        })).Expect(HttpStatusCode.Created).Json.Str("token");
+
+        var response = (await ForwardAuthAsync(token)).Expect(HttpStatusCode.OK);
+
+        Assert.Equal("jose", response.Header("X-User-Id"));
+        Assert.Null(response.Header("X-User-Email"));
+        Assert.Equal("jos\u00e9@acme.test", (await Api.ValidateAsync(_tenant, _service, token)).Str("userEmail"));
+    }
+
+    [Fact]
     public async Task The_token_may_come_in_the_default_session_cookie_among_others()
     {
         var token = await SignInAsync();
