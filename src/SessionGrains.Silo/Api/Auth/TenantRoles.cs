@@ -11,6 +11,9 @@ public sealed class TenantRoles(params ApiKeyRole[] roles)
     /// <summary>The roles that may run the session lifecycle routes.</summary>
     public static TenantRoles Lifecycle { get; } = new(ApiKeyRole.Service, ApiKeyRole.TenantAdmin);
 
+    /// <summary>The roles that may ask forward auth: a gateway's service key (its key comes in <see cref="RequiresKeyInHeader"/>, which takes no operator key).</summary>
+    public static TenantRoles Gateways { get; } = new(ApiKeyRole.Service);
+
     /// <summary>The roles that may read a tenant's administration data.</summary>
     public static TenantRoles Readers { get; } = new(ApiKeyRole.TenantAdmin, ApiKeyRole.Auditor);
 

@@ -8,7 +8,6 @@ using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.RateLimits;
-using SessionGrains.Tenants;
 
 namespace SessionGrains.Silo.Api.ForwardAuth;
 
@@ -21,14 +20,12 @@ namespace SessionGrains.Silo.Api.ForwardAuth;
 /// </summary>
 public static class ForwardAuthEndpoints
 {
-    /// <summary>The roles that may ask: a gateway's service key.</summary>
-    private static readonly TenantRoles Gateways = new(ApiKeyRole.Service);
-
     /// <summary>Maps the route onto the /api/v1/tenants/{tenantId} group.</summary>
     public static RouteGroupBuilder MapForwardAuthEndpoints(this RouteGroupBuilder tenant)
     {
         // Asked on every request a gateway proxies: lifecycle traffic, under its limit and not audited.
-        var gateway = tenant.MapGroup("/forward-auth").WithTags(ApiTags.Lifecycle).AllowRoles(Gateways).RateLimited(RateLimitPolicy.Lifecycle)
+        var gateway = tenant.MapGroup("/forward-auth").WithTags(ApiTags.Lifecycle)
+            .AllowRoles(TenantRoles.Gateways).RateLimited(RateLimitPolicy.Lifecycle)
             .WithMetadata(RequiresKeyInHeader.ApiKey).ProducesProblem(StatusCodes.Status403Forbidden);
         gateway.MapGet("", ForwardAuthAsync).WithName("ForwardAuth").WithSummary("Forward auth for gateways")
             .WithDescription("The gateway's service key in X-Api-Key (403 invalid_gateway_key without a known one, 403 forbidden for another role or tenant); "
