@@ -189,6 +189,23 @@ public sealed class ForwardAuthApiTests(SiloFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_renewed_sessions_token_gets_401_until_the_client_refreshes()
+    {
+        var session = (await Api.PostAsync($"/api/v1/tenants/{_tenant}/sessions", _service, new
+        {
+            userId = "ada", clientId = "portal", ipAddress = "203.0.113.7",
+        })).Expect(HttpStatusCode.Created).Json;
+        (await Api.PostAsync($"/api/v1/tenants/{_tenant}/sessions/{session.Str("sessionId")}/renew", _admin, new { claims = new { level = 2 } }))
+            .Expect(HttpStatusCode.NoContent);
+
+        ExpectInvalidToken(await ForwardAuthAsync(session.Str("token")));
+
+        var refreshed = (await Api.PostAsync($"/api/v1/tenants/{_tenant}/sessions/refresh", _service, new { refreshToken = session.Str("refreshToken") }))
+            .Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(session.Str("sessionId"), (await ForwardAuthAsync(refreshed.Str("token"))).Expect(HttpStatusCode.OK).Header("X-Session-Id"));
+    }
+
+    [Fact]
     public async Task Forward_auth_counts_as_activity_and_an_idle_session_expires()
     {
         (await SetPolicyAsync(idle: 300)).Expect(HttpStatusCode.OK);
