@@ -31,6 +31,8 @@ install_missing kubectl kubectl
 # Chromium for the console's browser tests, driven by the driver inside the Microsoft.Playwright
 # NuGet package: Debian's browser, since Playwright's own browser download does not work here.
 install_missing chromium chromium
+# nginx for the forward-auth test that puts a real gateway (auth_request) in front of the silo.
+install_missing nginx nginx
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -69,6 +69,8 @@ internal sealed class TenantGrain(
             return null;
         }
 
+        // A policy set without a cookie name (a client older than the setting) keeps the one stored.
+        policy = policy.SessionCookieName is null ? policy with { SessionCookieName = state.State.Policy.SessionCookieName } : policy;
         state.State.Policy = policy;
         await CommitAsync();
         return policy;

@@ -2,6 +2,7 @@ using SessionGrains.Silo.Api.Audit;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Console;
 using SessionGrains.Silo.Api.OAuth;
+using SessionGrains.Silo.Api.ForwardAuth;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.RateLimits;
 using SessionGrains.Silo.Api.SavedFilters;
@@ -34,6 +35,7 @@ public static class ApiRoutes
             .MapMicrotenantEndpoints()
             .MapSessionLifecycleEndpoints()
             .MapOAuthEndpoints()
+            .MapForwardAuthEndpoints()
             .MapSessionAdminEndpoints()
             .MapSessionRenewEndpoints()
             .MapUserEndpoints()

@@ -151,19 +151,49 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     /// <summary>
     /// One request of a line, and for a write, how to tell that what it aimed at was left alone. A
     /// call with a <see cref="Form"/> is an OAuth one: a form body, the key as client credentials.
+    /// With <see cref="UserToken"/> it is a gateway's forward auth: the key in <c>X-Api-Key</c>, the token in <c>Authorization</c>.
     /// </summary>
     private sealed record Call(HttpMethod Method, string Path, object? Body, Func<Task<bool>>? Untouched = null)
     {
         public Dictionary<string, string>? Form { get; init; }
+
+        public string? UserToken { get; init; }
     }
 
     /// <summary>
-    /// Sends a line's request as <paramref name="key"/>: as a bearer key, or on the OAuth routes as
-    /// client credentials, with the id the key names as the user name (the operator: "operator").
+    /// Sends a line's request as <paramref name="key"/>: as a bearer key; on the OAuth routes as
+    /// client credentials, with the id the key names as the user name (the operator: "operator");
+    /// on forward auth in <c>X-Api-Key</c>.
     /// </summary>
-    private Task<Response> SendAsync(Call call, string? key) => call.Form is { } form
-        ? Api.PostFormAsync(call.Path, key is null ? null : ApiClient.Basic(key.Split('.') is ["sgk", _, var id, _] ? id : "operator", key), form)
-        : Api.SendAsync(call.Method, call.Path, key, call.Body);
+    private Task<Response> SendAsync(Call call, string? key)
+    {
+        if (call.Form is { } form)
+        {
+            return Api.PostFormAsync(call.Path, key is null ? null : ApiClient.Basic(key.Split('.') is ["sgk", _, var id, _] ? id : "operator", key), form);
+        }
+
+        if (call.UserToken is not { } token)
+        {
+            return Api.SendAsync(call.Method, call.Path, key, call.Body);
+        }
+
+        var request = new HttpRequestMessage(call.Method, call.Path);
+        if (key is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Api-Key", key);
+        }
+
+        request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}");
+        return SendDisposingAsync(request);
+    }
+
+    private async Task<Response> SendDisposingAsync(HttpRequestMessage request)
+    {
+        using (request)
+        {
+            return await Api.SendAsync(request);
+        }
+    }
 
     /// <summary>What a key whose microtenant does not hold the target gets: the line's success, or a status with its code.</summary>
     private sealed record Outside(HttpStatusCode? Status = null, string? Code = null)
@@ -190,6 +220,17 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
 
         /// <summary>For a tenantless route, whether the request names a microtenant, so the microtenant targets apply.</summary>
         public bool NamesMicrotenant { get; init; }
+
+        /// <summary>
+        /// A gateway's route (forward auth): the key comes in <c>X-Api-Key</c>, where only a tenant's
+        /// key is taken, and a request without a known one is 403 <c>invalid_gateway_key</c>.
+        /// </summary>
+        public bool GatewayKey { get; init; }
+
+        /// <summary>What a request without a known key gets here.</summary>
+        public (HttpStatusCode Status, string Code) Unknown => GatewayKey
+            ? (HttpStatusCode.Forbidden, "invalid_gateway_key")
+            : (HttpStatusCode.Unauthorized, "unauthorized");
     }
 
     private static readonly string[] OperatorOnly = ["operator"];
@@ -198,6 +239,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     private static readonly string[] Admins = ["operator", "tenant-admin"];
     private static readonly string[] Lifecycle = ["operator", "tenant-admin", "service", "scoped-service"];
     private static readonly string[] OAuthClients = ["operator", "service", "scoped-service"];
+    private static readonly string[] Gateways = ["service", "scoped-service"];
     private static readonly string[] SessionReaders = ["operator", "tenant-admin", "auditor", "scoped-auditor", "microtenant-admin"];
     private static readonly string[] SessionAdmins = ["operator", "tenant-admin", "microtenant-admin"];
 
@@ -283,6 +325,14 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
                 Form = new() { ["token"] = session.RefreshToken },
             };
         });
+        // Forward auth: a gateway's service key (the operator's is no gateway's key) sees the
+        // sessions validate would show it; a token outside a scoped key's microtenant is a 401.
+        var invalidToken = new Outside(HttpStatusCode.Unauthorized, "invalid_token");
+        yield return new("GET", $"{T}/forward-auth", Gateways, ok, false, invalidToken, invalidToken, false, async s =>
+        {
+            var session = await SessionAsync(s);
+            return new(get, $"{P(s)}/forward-auth", null) { UserToken = session.Token };
+        }) { GatewayKey = true };
 
         // The session table: lists filtered to a scoped key's microtenant, another microtenant named
         // is refused; a session of another scope is not found to read, refused to end, and counted
@@ -395,7 +445,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         var forbidden = (HttpStatusCode.Forbidden, "forbidden");
         if (!line.Allowed.Contains(caller))
         {
-            return forbidden;
+            return caller == "operator" && line.GatewayKey ? line.Unknown : forbidden;
         }
 
         if (caller == "operator")
@@ -524,12 +574,12 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     [InlineData("unknown")]
     [InlineData("deleted")]
     [InlineData("wrong-operator")]
-    public async Task Callers_without_a_known_key_get_401_everywhere(string caller)
+    public async Task Callers_without_a_known_key_get_401_everywhere_but_403_on_the_gateways_route(string caller)
     {
         foreach (var line in Lines())
         {
             var call = await line.Build(ScopeOf(Target.OwnTenant) with { CallerKey = _keys[caller] });
-            (await SendAsync(call, _keys[caller])).ExpectProblem(HttpStatusCode.Unauthorized, call.Form is null ? "unauthorized" : "invalid_client");
+            var (status, code) = call.Form is not null ? (HttpStatusCode.Unauthorized, "invalid_client") : line.Unknown;
         }
     }
 
@@ -539,7 +589,8 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         foreach (var line in Lines().Where(l => !l.Tenantless))
         {
             var call = await line.Build(ScopeOf(Target.UnknownTenant));
-            (await SendAsync(call, Api.OperatorKey)).ExpectProblem(HttpStatusCode.NotFound, "tenant_not_found");
+            var (status, code) = line.GatewayKey ? line.Unknown : (HttpStatusCode.NotFound, "tenant_not_found");
+            (await SendAsync(call, Api.OperatorKey)).ExpectProblem(status, code);
         }
 
         (await Api.GetAsync($"/api/v1/tenants/{_ghost}", Api.OperatorKey)).ExpectProblem(HttpStatusCode.NotFound, "tenant_not_found");

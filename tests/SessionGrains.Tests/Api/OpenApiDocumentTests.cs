@@ -45,13 +45,19 @@ public sealed class OpenApiDocumentTests(SiloFixture fixture)
     }
 
     [Fact]
-    public async Task Every_api_operation_requires_the_bearer_scheme_the_document_defines()
+    public async Task Every_api_operation_requires_the_bearer_scheme_the_document_defines_and_forward_auth_the_gateways_header()
     {
         var document = await DocumentAsync();
         var bearer = SchemesOf(document, "bearer");
         var basic = SchemesOf(document, "basic");
+        var gateway = (document["components"]?["securitySchemes"]?.AsObject() ?? [])
+            .Where(s => s.Value?["type"]?.GetValue<string>() == "apiKey" && s.Value["in"]?.GetValue<string>() == "header"
+                && s.Value["name"]?.GetValue<string>() == "X-Api-Key")
+            .Select(s => s.Key)
+            .ToHashSet();
         Assert.NotEmpty(bearer);
         Assert.NotEmpty(basic);
+        Assert.Single(gateway);
 
         // The OAuth operations take OAuth client credentials (HTTP Basic) instead, and only those.
         var api = ApiOperations(document);
@@ -60,6 +66,15 @@ public sealed class OpenApiDocumentTests(SiloFixture fixture)
         Assert.All(api, o =>
         {
             var security = (o.Operation["security"] ?? document["security"])?.AsArray() ?? [];
+            if (o.Path.EndsWith("/forward-auth", StringComparison.Ordinal))
+            {
+                // The gateway's key alone: a bearer token there is the user's, not a key.
+                Assert.True(
+                    security.Count > 0 && security.All(requirement => requirement!.AsObject().All(r => gateway.Contains(r.Key))),
+                    $"{o.Method} {o.Path}: not the X-Api-Key requirement alone");
+                return;
+            }
+
             var schemes = security.SelectMany(requirement => requirement!.AsObject().Select(r => r.Key)).ToList();
             var expected = o.Path.Contains("/oauth/", StringComparison.Ordinal) ? basic : bearer;
             Assert.True(schemes.Count > 0 && schemes.Any(expected.Contains), $"{o.Method} {o.Path}: no {(expected == basic ? "basic" : "bearer")} security requirement");

@@ -52,6 +52,8 @@ public sealed class ApiClient(Uri baseAddress, string operatorKey, TimeSpan? tim
             Challenge = response.Headers.WwwAuthenticate.ToString(),
             RetryAfter = response.Headers.RetryAfter?.Delta,
             SetCookies = response.Headers.TryGetValues("Set-Cookie", out var cookies) ? [.. cookies] : [],
+            Headers = response.Headers.Concat(response.Content.Headers)
+                .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase),
         };
     }
 
@@ -116,6 +118,33 @@ public sealed class ApiClient(Uri baseAddress, string operatorKey, TimeSpan? tim
     public async Task<JsonObject> ValidateAsync(string tenantId, string key, string token, CancellationToken cancellationToken = default) =>
         (await PostAsync($"/api/v1/tenants/{tenantId}/sessions/validate", key, new { token }, cancellationToken)).Expect(HttpStatusCode.OK).Json;
 
+    /// <summary>
+    /// Forward auth as a gateway asks it: its key in <c>X-Api-Key</c> (none when null), the user's
+    /// token in <c>Authorization: Bearer</c> (none when null) and <paramref name="cookie"/> as the
+    /// <c>Cookie</c> header, as sent.
+    /// </summary>
+    public async Task<Response> ForwardAuthAsync(
+        string tenantId, string? gatewayKey, string? token, string? cookie = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/tenants/{tenantId}/forward-auth");
+        if (gatewayKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Api-Key", gatewayKey);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}");
+        }
+
+        if (cookie is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", cookie);
+        }
+
+        return await SendAsync(request, cancellationToken);
+    }
+
     public void Dispose() => _http.Dispose();
 }
 
@@ -133,6 +162,12 @@ public sealed record Response(HttpStatusCode Status, string? MediaType, string B
 
     /// <summary>The <c>Set-Cookie</c> headers, as sent.</summary>
     public IReadOnlyList<string> SetCookies { get; init; } = [];
+
+    /// <summary>Every header of the answer by name (any case), values of a repeated one joined by ", ".</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The header <paramref name="name"/>, null when the answer has none.</summary>
+    public string? Header(string name) => Headers.GetValueOrDefault(name);
 
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
 

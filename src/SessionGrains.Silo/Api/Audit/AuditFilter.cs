@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using SessionGrains.Grains;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Problems;
+using SessionGrains.Silo.Api.RateLimits;
 using SessionGrains.Silo.Audit;
 
 namespace SessionGrains.Silo.Api.Audit;
@@ -13,8 +14,9 @@ namespace SessionGrains.Silo.Api.Audit;
 /// answer is written, records what it did: each answer of an <see cref="AuditedAction"/> route
 /// (<c>success</c> for 2xx, <c>failed</c> otherwise, with the problem's status and code), and every
 /// 403 of an administration route as <c>access.denied</c> (<c>denied</c>, with the action attempted).
-/// The session lifecycle and OAuth routes (sign-in, validate, refresh, logout, introspect, revoke) are the platform's traffic,
-/// not administration, and are not recorded. A route whose change stores its own success record
+/// The session lifecycle, gateway and OAuth routes (sign-in, validate, refresh, logout, forward
+/// auth, introspect, revoke: those under the lifecycle rate limit) are the platform's traffic, not
+/// administration, and are not recorded. A route whose change stores its own success record
 /// (<see cref="AuditWithChange"/>) gets that record made here, before it runs, and is not recorded
 /// again when it succeeds.
 /// </summary>
@@ -24,7 +26,7 @@ internal sealed class AuditFilter(AuditRecorder recorder) : IEndpointFilter
     {
         var http = context.HttpContext;
         var metadata = http.GetEndpoint()?.Metadata;
-        if (!recorder.Enabled || metadata?.GetMetadata<TenantRoles>() is { IsTraffic: true })
+        if (!recorder.Enabled || metadata?.GetMetadata<RateLimitedAs>()?.Policy == RateLimitPolicy.Lifecycle)
         {
             return await next(context);
         }

@@ -58,13 +58,14 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
         }
 
         var client = metadata?.GetMetadata<RequiresClientCredentials>();
+        var inHeader = metadata?.GetMetadata<RequiresKeyInHeader>();
         var throttled = refusals.IsExhausted(context, out var retryAfter);
-        var caller = client is not null
-            ? await authenticator.AuthenticateClientAsync(context, heldTenantsOnly: throttled)
+        var caller = client is not null ? await authenticator.AuthenticateClientAsync(context, heldTenantsOnly: throttled)
+            : inHeader is not null ? await authenticator.AuthenticateHeaderAsync(context, inHeader.Header, heldTenantsOnly: throttled)
             : await authenticator.AuthenticateAsync(context, acceptBasic: browser is not null, heldTenantsOnly: throttled);
         if (caller is null)
         {
-            await RefuseAsync(context, browser, client, throttled || !refusals.TryCount(context, out retryAfter) ? retryAfter : null);
+            await RefuseAsync(context, browser, client, inHeader, throttled || !refusals.TryCount(context, out retryAfter) ? retryAfter : null);
             return;
         }
 
@@ -89,8 +90,13 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
         await next(context);
     }
 
-    /// <summary>401, or 429 when the address is over its limit of refusals (<paramref name="retryAfter"/> set).</summary>
-    private static Task RefuseAsync(HttpContext context, RequiresOperatorInBrowser? browser, RequiresClientCredentials? client, TimeSpan? retryAfter)
+    /// <summary>
+    /// 401 (for an OAuth client, RFC 6749's <c>invalid_client</c>; 403 for a key expected in a
+    /// header of its own: a gateway's), or 429 when the address is over its limit of refusals
+    /// (<paramref name="retryAfter"/> set).
+    /// </summary>
+    private static Task RefuseAsync(
+        HttpContext context, RequiresOperatorInBrowser? browser, RequiresClientCredentials? client, RequiresKeyInHeader? inHeader, TimeSpan? retryAfter)
     {
         if (CannotBeDrained(context))
         {
@@ -114,6 +120,12 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
         if (browser is not null)
         {
             context.Response.Headers.WWWAuthenticate = $"Basic realm=\"{browser.Realm}\", charset=\"UTF-8\"";
+        }
+
+        if (inHeader is not null)
+        {
+            return ApiProblem.Of<Status403Forbidden>(RequiresKeyInHeader.RefusalCode, "Invalid gateway key",
+                $"The gateway must send a known service key of this tenant in {inHeader.Header}.").ExecuteAsync(context);
         }
 
         return ApiProblem.Unauthorized().ExecuteAsync(context);

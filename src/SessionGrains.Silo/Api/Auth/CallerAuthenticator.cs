@@ -83,6 +83,17 @@ public sealed class CallerAuthenticator(OperatorKey operatorKey, TenantCache ten
         return user == Caller.OperatorName && (IsOperatorKey(password) || IsOperatorKey(encodedPassword)) ? Caller.Operator : null;
     }
 
+    /// <summary>
+    /// The caller whose tenant key is the whole of the header <paramref name="header"/> (a gateway's,
+    /// on a route where <c>Authorization</c> carries the user's token), or null when it is missing,
+    /// malformed, unknown, or not a tenant's key: the operator key is not accepted there.
+    /// </summary>
+    public async ValueTask<Caller?> AuthenticateHeaderAsync(HttpContext context, string header, bool heldTenantsOnly = false) =>
+        context.Request.Headers[header] is { Count: 1 } values
+            && BearerSecret.TryParse(values[0]?.Trim(), SecretKind.ApiKey, out var key)
+            ? await KeyCallerAsync(key, heldTenantsOnly)
+            : null;
+
     /// <summary>The holder of <paramref name="key"/> when its tenant knows it by that secret; null otherwise.</summary>
     private async ValueTask<Caller?> KeyCallerAsync(BearerSecret key, bool heldTenantsOnly)
     {

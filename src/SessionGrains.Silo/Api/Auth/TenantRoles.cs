@@ -9,10 +9,13 @@ namespace SessionGrains.Silo.Api.Auth;
 public sealed class TenantRoles(params ApiKeyRole[] roles)
 {
     /// <summary>The roles that may run the session lifecycle routes.</summary>
-    public static TenantRoles Lifecycle { get; } = new(ApiKeyRole.Service, ApiKeyRole.TenantAdmin) { IsTraffic = true };
+    public static TenantRoles Lifecycle { get; } = new(ApiKeyRole.Service, ApiKeyRole.TenantAdmin);
 
     /// <summary>The roles that may call the OAuth routes (introspection, revocation) as an OAuth client: service keys.</summary>
-    public static TenantRoles OAuthClients { get; } = new(ApiKeyRole.Service) { IsTraffic = true };
+    public static TenantRoles OAuthClients { get; } = new(ApiKeyRole.Service);
+
+    /// <summary>The roles that may ask forward auth: a gateway's service key (its key comes in <see cref="RequiresKeyInHeader"/>, which takes no operator key).</summary>
+    public static TenantRoles Gateways { get; } = new(ApiKeyRole.Service);
 
     /// <summary>The roles that may read a tenant's administration data.</summary>
     public static TenantRoles Readers { get; } = new(ApiKeyRole.TenantAdmin, ApiKeyRole.Auditor);
@@ -25,12 +28,6 @@ public sealed class TenantRoles(params ApiKeyRole[] roles)
 
     /// <summary>The roles that may end sessions (a microtenant admin, those of its microtenant only).</summary>
     public static TenantRoles SessionAdmins { get; } = new(ApiKeyRole.TenantAdmin, ApiKeyRole.MicrotenantAdmin);
-
-    /// <summary>
-    /// True for routes of the platform's traffic (sign-in, validate, refresh, logout, OAuth
-    /// introspection and revocation) rather than administration: the audit log records none of it.
-    /// </summary>
-    public bool IsTraffic { get; init; }
 
     /// <summary>The roles allowed.</summary>
     public IReadOnlyCollection<ApiKeyRole> Roles { get; } = roles;

@@ -12,7 +12,7 @@ public static class ApiTags
     /// <summary>A tenant's microtenants.</summary>
     public const string Microtenants = "Microtenants";
 
-    /// <summary>Sign-in, validate, refresh, logout.</summary>
+    /// <summary>Sign-in, validate, refresh, logout, forward auth.</summary>
     public const string Lifecycle = "Session lifecycle";
 
     /// <summary>OAuth 2.0 token introspection and revocation.</summary>
@@ -39,7 +39,7 @@ public static class ApiTags
         (Tenants, "Tenants and their session policy. Creating and listing tenants is the operator's; a tenant's own keys read it, and its tenant-admin sets the policy."),
         (ApiKeys, "A tenant's API keys. The secret is shown once, at creation; a deleted key is refused at once on every silo."),
         (Microtenants, "A tenant's microtenants: parts of a tenant that scoped keys act inside."),
-        (Lifecycle, "What identity providers and gateways call (role service, or tenant-admin): sign in, validate, refresh, log out."),
+        (Lifecycle, "What identity providers and gateways call (role service, or tenant-admin): sign in, validate, refresh, log out; and forward auth for gateways (role service, its key in X-Api-Key)."),
         (OAuth, "OAuth 2.0 token introspection (RFC 7662) and revocation (RFC 7009) for OAuth clients and resource servers: form bodies, and a service key as the client's credentials in HTTP Basic (its keyId as the user name, the key as the password)."),
         (Sessions, "The session table for administrators: list, stats, details, and ending one, many, or all sessions. A microtenant-scoped key sees and ends only its microtenant's sessions."),
         (Users, "One user's sessions, logging a user out everywhere, and the tenant's denylist."),

@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Console;
 
 namespace SessionGrains.Silo.Api.OpenApi;
 
 /// <summary>
 /// The bearer key as the document's security scheme, required by every /api/v1 operation; the web
-/// console's cookie as the alternative on every operation but the console's sign-in, which takes a key;
-/// the OAuth operations take client credentials in HTTP Basic instead of either.
+/// console's cookie as the alternative on every operation but the console's sign-in, which takes a key.
+/// Two kinds of route take neither: the OAuth operations take client credentials in HTTP Basic, and
+/// forward auth a gateway's key in <c>X-Api-Key</c>, as <c>Authorization</c> there is the user's.
 /// </summary>
 internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
 {
@@ -19,6 +21,12 @@ internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
 
     /// <summary>The console cookie's scheme name in <c>components.securitySchemes</c>.</summary>
     public const string ConsoleSchemeName = "consoleCookie";
+
+    /// <summary>The gateway key's scheme name in <c>components.securitySchemes</c>.</summary>
+    public const string GatewaySchemeName = "gatewayKey";
+
+    /// <summary>The one operation whose key is the gateway's.</summary>
+    private const string ForwardAuthOperation = "ForwardAuth";
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -46,6 +54,15 @@ internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
             Description = "OAuth client authentication (RFC 6749 §2.3.1) on the OAuth routes: a service key's keyId as the user name, the key as the password.",
         };
 
+        document.Components.SecuritySchemes[GatewaySchemeName] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = RequiresKeyInHeader.ApiKey.Header,
+            Description = "A gateway's service key (sgk.…) on forward auth, where Authorization carries the user's access token.",
+        };
+
+        var gateway = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(GatewaySchemeName, document)] = [] };
         var requirement = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] };
         var console = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ConsoleSchemeName, document)] = [] };
         var client = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ClientSchemeName, document)] = [] };
@@ -55,6 +72,12 @@ internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
             {
                 // These take client credentials only: no bearer key, no console cookie.
                 (operation.Security ??= []).Add(client);
+                continue;
+            }
+
+            if (operation.OperationId == ForwardAuthOperation)
+            {
+                (operation.Security ??= []).Add(gateway);
                 continue;
             }
 

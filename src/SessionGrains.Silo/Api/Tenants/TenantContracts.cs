@@ -25,22 +25,32 @@ public sealed record CreateTenantRequest(string? TenantId, string? Name) : IVali
     }
 }
 
-/// <summary>A tenant's policy on the wire; every field is required on <c>PUT</c>.</summary>
+/// <summary>
+/// A tenant's policy on the wire; every field is required on <c>PUT</c> but
+/// <see cref="SessionCookieName"/>, which came later: a <c>PUT</c> without it keeps the stored one.
+/// </summary>
 public sealed record PolicyDto(
     int? IdleTimeoutSeconds,
     int? AbsoluteLifetimeSeconds,
     int? MaxSessionsPerUser,
     string? OnSessionLimit,
-    int? RefreshReuseGraceSeconds) : IValidatable, IAuditable
+    int? RefreshReuseGraceSeconds,
+    string? SessionCookieName = null) : IValidatable, IAuditable
 {
     private const int MaxSeconds = 366 * 24 * 3600;
+
+    /// <summary>Longest <see cref="SessionCookieName"/>.</summary>
+    public const int MaxCookieNameLength = 64;
+
+    /// <summary>The separators RFC 9110 §5.6.2 keeps out of a token (RFC 6265's cookie-name).</summary>
+    private const string Separators = "\"(),/:;<=>?@[\\]{}";
 
     /// <inheritdoc/>
     /// <remarks>The policy asked for, and on success the one stored (the answer describes itself last).</remarks>
     public void Describe(AuditDescription audit) => audit.Details["policy"] = this;
 
     public static PolicyDto From(TenantPolicy p) => new(
-        p.IdleTimeoutSeconds, p.AbsoluteLifetimeSeconds, p.MaxSessionsPerUser, p.OnSessionLimit.Name(), p.RefreshReuseGraceSeconds);
+        p.IdleTimeoutSeconds, p.AbsoluteLifetimeSeconds, p.MaxSessionsPerUser, p.OnSessionLimit.Name(), p.RefreshReuseGraceSeconds, p.CookieName);
 
     /// <inheritdoc/>
     public void Validate(Validator validator)
@@ -53,14 +63,23 @@ public sealed record PolicyDto(
         {
             validator.Add("onSessionLimit", "must be 'deny' or 'evict-oldest'.");
         }
+
+        if (SessionCookieName is not null && !IsCookieName(SessionCookieName))
+        {
+            validator.Add("sessionCookieName", $"must be 1-{MaxCookieNameLength} characters of an RFC 6265 cookie name (a token: visible ASCII without separators).");
+        }
     }
+
+    /// <summary>An RFC 6265 cookie-name: an RFC 9110 token, visible ASCII but the separators.</summary>
+    private static bool IsCookieName(string name) =>
+        name.Length is > 0 and <= MaxCookieNameLength && name.All(c => c is > ' ' and < '\x7f' && !Separators.Contains(c, StringComparison.Ordinal));
 
     /// <summary>The policy; call once validated.</summary>
     public TenantPolicy ToPolicy()
     {
         WireNames.TryParse(OnSessionLimit, out SessionLimitAction onLimit);
         return new TenantPolicy(
-            IdleTimeoutSeconds!.Value, AbsoluteLifetimeSeconds!.Value, MaxSessionsPerUser!.Value, onLimit, RefreshReuseGraceSeconds!.Value);
+            IdleTimeoutSeconds!.Value, AbsoluteLifetimeSeconds!.Value, MaxSessionsPerUser!.Value, onLimit, RefreshReuseGraceSeconds!.Value, SessionCookieName);
     }
 }
 
