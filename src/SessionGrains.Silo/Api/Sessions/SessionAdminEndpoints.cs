@@ -111,18 +111,17 @@ public static class SessionAdminEndpoints
     private static async Task<Ok<BulkTerminateResponse>> BulkTerminateAsync(
         string tenantId, BulkTerminateRequest body, HttpContext http, IGrainFactory grains)
     {
-        var ids = body.SessionIds!.Select(id => id!).ToList();
         var scope = http.GetCaller().MicrotenantId;
-        var outcomes = await Task.WhenAll(ids.Distinct(StringComparer.Ordinal).Select(async id =>
-            (Id: id, Outcome: await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, id)).End(EndReason.AdminTerminated, scope))));
-        var byId = outcomes.ToDictionary(o => o.Id, o => o.Outcome, StringComparer.Ordinal);
-        return TypedResults.Ok(new BulkTerminateResponse(ids.Select(id => new BulkOutcomeDto(id, byId[id] switch
-        {
-            EndOutcome.Terminated => "terminated",
-            EndOutcome.NotActive => "not_active",
-            EndOutcome.Forbidden => "forbidden",
-            _ => "not_found",
-        })).ToList()));
+        return TypedResults.Ok(new BulkTerminateResponse(await PerSessionOutcomes.OfAsync(
+            body.SessionIds!,
+            id => grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, id)).End(EndReason.AdminTerminated, scope),
+            outcome => outcome switch
+            {
+                EndOutcome.Terminated => "terminated",
+                EndOutcome.NotActive => "not_active",
+                EndOutcome.Forbidden => "forbidden",
+                _ => "not_found",
+            })));
     }
 
     private static async Task<Results<Ok<LogoutAllResponse>, ApiProblem<Status404NotFound>>> LogoutAllAsync(

@@ -46,19 +46,18 @@ public static class SessionRenewEndpoints
 
     private static async Task<Ok<BulkRenewResponse>> BulkRenewAsync(string tenantId, BulkRenewRequest body, HttpContext http, IGrainFactory grains)
     {
-        var ids = body.SessionIds!.Select(id => id!).ToList();
         var scope = http.GetCaller().MicrotenantId;
         var claims = body.Claims?.Json;
-        var outcomes = await Task.WhenAll(ids.Distinct(StringComparer.Ordinal).Select(async id =>
-            (Id: id, Outcome: await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, id)).Renew(claims, scope))));
-        var byId = outcomes.ToDictionary(o => o.Id, o => o.Outcome, StringComparer.Ordinal);
-        return TypedResults.Ok(new BulkRenewResponse(ids.Select(id => new BulkOutcomeDto(id, byId[id] switch
-        {
-            RenewOutcome.Renewed => "renewed",
-            RenewOutcome.NotActive => "not_active",
-            RenewOutcome.Forbidden => "forbidden",
-            _ => "not_found",
-        })).ToList()));
+        return TypedResults.Ok(new BulkRenewResponse(await PerSessionOutcomes.OfAsync(
+            body.SessionIds!,
+            id => grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, id)).Renew(claims, scope),
+            outcome => outcome switch
+            {
+                RenewOutcome.Renewed => "renewed",
+                RenewOutcome.NotActive => "not_active",
+                RenewOutcome.Forbidden => "forbidden",
+                _ => "not_found",
+            })));
     }
 
     private static async Task<Ok<UserRenewResponse>> RenewUserAsync(string tenantId, string userId, RenewRequest? body, HttpContext http, IGrainFactory grains) =>
