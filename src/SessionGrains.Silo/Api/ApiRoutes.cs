@@ -1,5 +1,6 @@
 using SessionGrains.Silo.Api.Audit;
 using SessionGrains.Silo.Api.Auth;
+using SessionGrains.Silo.Api.Clients;
 using SessionGrains.Silo.Api.Console;
 using SessionGrains.Silo.Api.OAuth;
 using SessionGrains.Silo.Api.ForwardAuth;
@@ -33,6 +34,7 @@ public static class ApiRoutes
             .MapTenantEndpoints()
             .MapApiKeyEndpoints()
             .MapMicrotenantEndpoints()
+            .MapClientEndpoints()
             .MapSessionLifecycleEndpoints()
             .MapOAuthEndpoints()
             .MapForwardAuthEndpoints()

@@ -31,6 +31,12 @@ public static class AuditActions
     public const string FilterDelete = "filter.delete";
     /// <summary>Sessions renewed: their tokens must be refreshed (with new claims).</summary>
     public const string SessionRenew = "session.renew";
+    /// <summary>A client registered.</summary>
+    public const string ClientCreate = "client.create";
+    /// <summary>A client's registration changed.</summary>
+    public const string ClientUpdate = "client.update";
+    /// <summary>A client's registration removed.</summary>
+    public const string ClientDelete = "client.delete";
     /// <summary>A sign-in to the web console.</summary>
     public const string ConsoleSignIn = "console.sign_in";
     /// <summary>A sign-out of the web console.</summary>
@@ -44,6 +50,7 @@ public static class AuditActions
     {
         SessionTerminate, SessionBulkTerminate, UserLogout, UserDenylist, UserUndenylist, TenantLogoutAll, KeyCreate, KeyDelete,
         PolicyUpdate, TenantCreate, MicrotenantCreate, FilterSave, FilterDelete, ConsoleSignIn, ConsoleSignOut, SessionRenew,
+        ClientCreate, ClientUpdate, ClientDelete,
         AccessDenied,
     };
 }

@@ -92,6 +92,11 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         }
 
         (await Api.PutAsync($"/api/v1/tenants/{_tenant}/users/mk-root-denied/denylist", Api.OperatorKey, new { reason = "mk-root" })).Expect(HttpStatusCode.OK);
+        foreach (var (tenantId, clientId) in new[] { (_tenant, "mk-root-client"), (_other, "mk-other-client") })
+        {
+            (await Api.PostAsync($"/api/v1/tenants/{tenantId}/clients", Api.OperatorKey, new { clientId, name = clientId })).Expect(HttpStatusCode.Created);
+        }
+
         (await Api.PutAsync($"/api/v1/tenants/{_other}/users/mk-other-denied/denylist", Api.OperatorKey, new { reason = "mk-other" })).Expect(HttpStatusCode.OK);
         foreach (var (tenant, key, user) in new[]
         {
@@ -401,6 +406,25 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
             return new(delete, $"{P(s)}/users/{userId}/denylist", null);
         });
         yield return new("GET", $"{T}/denylist", TenantReaders, ok, true, forbidden, forbidden, true, s => Now(get, $"{P(s)}/denylist?pageSize=500"));
+
+        // Clients: the tenant-admin's, tenant-wide.
+        string ClientOf(Scope s) => s.TenantId == _other ? "mk-other-client" : "mk-root-client";
+        yield return new("POST", $"{T}/clients", Admins, HttpStatusCode.Created, true, forbidden, forbidden, false,
+            s => Now(post, $"{P(s)}/clients", new { clientId = TestData.Id("c"), name = "C" }));
+        yield return new("GET", $"{T}/clients", Admins, ok, true, forbidden, forbidden, true, s => Now(get, $"{P(s)}/clients?pageSize=500"));
+        yield return new("GET", $"{T}/clients/{{clientId}}", Admins, ok, true, forbidden, forbidden, true, s => Now(get, $"{P(s)}/clients/{ClientOf(s)}"));
+        yield return new("PUT", $"{T}/clients/{{clientId}}", Admins, ok, true, forbidden, forbidden, false,
+            s => Now(put, $"{P(s)}/clients/{ClientOf(s)}", new { clientId = ClientOf(s), name = ClientOf(s), backchannelLogoutUri = "https://rp.example/logout" }));
+        yield return new("DELETE", $"{T}/clients/{{clientId}}", Admins, HttpStatusCode.NoContent, true, forbidden, forbidden, false, async s =>
+        {
+            var clientId = TestData.Id("c");
+            if (s.Exists)
+            {
+                (await Api.PostAsync($"{P(s)}/clients", Api.OperatorKey, new { clientId, name = "C" })).Expect(HttpStatusCode.Created);
+            }
+
+            return new(delete, $"{P(s)}/clients/{clientId}", null);
+        });
         yield return new("GET", $"{T}/users/{{userId}}/denylist", TenantReaders, ok, true, forbidden, forbidden, true,
             s => Now(get, $"{P(s)}/users/{(s.TenantId == _other ? "mk-other" : "mk-root")}-denied/denylist"));
 
@@ -617,6 +641,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     {
         T => target is Target.OtherTenant ? "mk-other-tenant" : "mk-root-tenant",
         $"{T}/denylist" or $"{T}/users/{{userId}}/denylist" => target is Target.OtherTenant ? "mk-other-denied" : "mk-root-denied",
+        $"{T}/clients" or $"{T}/clients/{{clientId}}" => target is Target.OtherTenant ? "mk-other-client" : "mk-root-client",
         $"{T}/microtenants" => target is Target.OtherTenant ? null : "mk-apac-name",
         _ => ScopeOf(target).Mark,
     };

@@ -30,6 +30,9 @@ public static class ApiTags
     /// <summary>The caller's own saved session-table queries.</summary>
     public const string SavedFilters = "Saved filters";
 
+    /// <summary>A tenant's registered clients (relying parties).</summary>
+    public const string Clients = "Clients";
+
     /// <summary>The web console's own sessions.</summary>
     public const string Console = "Console";
 
@@ -45,6 +48,7 @@ public static class ApiTags
         (Users, "One user's sessions, logging a user out everywhere, and the tenant's denylist."),
         (Audit, "Every administrative action and every refused one: who, from where, what, on what, and how it ended. As JSON pages or as CSV."),
         (SavedFilters, "Session-table queries an administrator or auditor key saves for itself: private to the key, validated as the table validates its query string."),
+        (Clients, "A tenant's registered clients (relying parties): their names and back-channel logout URIs. The tenant-admin's."),
         (Console, "Signing in to the web console with an API key: a console session of the tenant, held in an HttpOnly cookie that then stands for the key on every /api/v1 route, with a CSRF token on every change."),
     ];
 }
