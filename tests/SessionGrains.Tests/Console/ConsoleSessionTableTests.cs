@@ -229,9 +229,13 @@ public sealed partial class ConsoleSessionTableTests(BrowserFixture fixture)
         await Expect(colleague.ByTestId("page-info")).ToHaveTextAsync("Page 2 of 2");
         await Expect(colleague.Page.Locator("td[data-column=\"sessionId\"]").First).ToBeVisibleAsync();
 
+        // Back to page 1: the oldest session first, as the API orders them (sign-ins within one
+        // millisecond tie on createdAt, and ties go by sessionId, so it need not be users[0]).
+        var oldest = (await fixture.Api.GetAsync($"/api/v1/tenants/{seed.TenantId}/sessions?sort=createdAt&pageSize=1", fixture.Api.OperatorKey))
+            .Expect(System.Net.HttpStatusCode.OK).Json["items"]![0]!["sessionId"]!.GetValue<string>();
         await console.ByTestId("page-prev").ClickAsync();
         await Expect(console.ByTestId("page-info")).ToHaveTextAsync("Page 1 of 2");
-        await Expect(console.ByTestId("session-row").First).ToHaveAttributeAsync("data-session-id", users[0].SessionId);
+        await Expect(console.ByTestId("session-row").First).ToHaveAttributeAsync("data-session-id", oldest);
 
         // The refresh button shows that it is loading, then the table again.
         await console.ByTestId("refresh").ClickAsync();
