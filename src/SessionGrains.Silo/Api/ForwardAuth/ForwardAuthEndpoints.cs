@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using SessionGrains.Grains.Caching;
-using SessionGrains.Grains.Security;
 using SessionGrains.Grains.Telemetry;
 using SessionGrains.Sessions;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.RateLimits;
+using SessionGrains.Silo.Api.Sessions;
 
 namespace SessionGrains.Silo.Api.ForwardAuth;
 
@@ -39,15 +39,8 @@ public static class ForwardAuthEndpoints
         string tenantId, HttpContext http, IGrainFactory grains, TenantCache tenants, SessionGrainsMetrics metrics)
     {
         var presented = await TokenOfAsync(http.Request, tenantId, tenants);
-        if (!BearerSecret.TryParse(presented, SecretKind.AccessToken, out var token) || token.TenantId != tenantId)
-        {
-            // Names no session of this tenant, so no session grain answers it (and counts it).
-            metrics.Validated(InactiveReason.Unknown);
-            return Refuse(http, !string.IsNullOrEmpty(presented));
-        }
-
-        var result = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, token.Id)).Validate(token.Hash(), http.GetCaller().MicrotenantId);
-        return result.Active ? new IdentityHeaders(result) : Refuse(http, presented: true);
+        var result = await AccessTokens.ValidateAsync(grains, metrics, tenantId, presented, http.GetCaller().MicrotenantId);
+        return result.Active ? new IdentityHeaders(result) : Refuse(http, !string.IsNullOrEmpty(presented));
     }
 
     /// <summary>

@@ -90,7 +90,7 @@ public static class SessionAdminEndpoints
         var details = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, sessionId)).GetDetails();
         return details is not null && http.GetCaller().Sees(details.Row.MicrotenantId)
             ? TypedResults.Ok(SessionDetailsDto.From(details, time.GetUtcNow()))
-            : SessionNotFound(sessionId);
+            : SessionProblems.NotFound(sessionId);
     }
 
     private static async Task<Results<NoContent, ApiProblem<Status403Forbidden>, ApiProblem<Status404NotFound>, ApiProblem<Status409Conflict>>> TerminateAsync(
@@ -101,10 +101,9 @@ public static class SessionAdminEndpoints
         return outcome switch
         {
             EndOutcome.Terminated => TypedResults.NoContent(),
-            EndOutcome.NotActive => ApiProblem.Of<Status409Conflict>(
-                "session_not_active", "Session not active", $"Session '{sessionId}' has already ended."),
+            EndOutcome.NotActive => SessionProblems.NotActive(sessionId),
             EndOutcome.Forbidden => ApiProblem.Forbidden(),
-            _ => SessionNotFound(sessionId),
+            _ => SessionProblems.NotFound(sessionId),
         };
     }
 
@@ -129,7 +128,4 @@ public static class SessionAdminEndpoints
         await grains.GetGrain<ITenantGrain>(tenantId).LogoutAll(body?.ClientId) is { } notBefore
             ? TypedResults.Ok(new LogoutAllResponse(notBefore))
             : ApiProblem.TenantNotFound(tenantId);
-
-    private static ApiProblem<Status404NotFound> SessionNotFound(string sessionId) => ApiProblem.Of<Status404NotFound>(
-        "session_not_found", "Session not found", $"There is no session '{sessionId}'.");
 }

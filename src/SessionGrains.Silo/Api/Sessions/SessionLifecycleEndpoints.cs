@@ -64,14 +64,7 @@ public static class SessionLifecycleEndpoints
     private static async Task<Results<Ok<ActiveTokenDto>, Ok<InactiveTokenDto>>> ValidateAsync(
         string tenantId, TokenRequest body, HttpContext http, IGrainFactory grains, SessionGrainsMetrics metrics)
     {
-        if (!BearerSecret.TryParse(body.Token, SecretKind.AccessToken, out var token) || token.TenantId != tenantId)
-        {
-            // Names no session of this tenant, so no session grain answers it (and counts it).
-            metrics.Validated(InactiveReason.Unknown);
-            return TypedResults.Ok(new InactiveTokenDto(false, InactiveReason.Unknown.Name()));
-        }
-
-        var result = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, token.Id)).Validate(token.Hash(), http.GetCaller().MicrotenantId);
+        var result = await AccessTokens.ValidateAsync(grains, metrics, tenantId, body.Token, http.GetCaller().MicrotenantId);
         return result.Active
             ? TypedResults.Ok(new ActiveTokenDto(
                 true, result.SessionId!, result.UserId!, result.UserEmail, result.MicrotenantId, result.ClientId!,

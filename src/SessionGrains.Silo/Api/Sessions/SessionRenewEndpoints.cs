@@ -39,9 +39,9 @@ public static class SessionRenewEndpoints
         await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, sessionId)).Renew(body?.Claims?.Json, http.GetCaller().MicrotenantId) switch
         {
             RenewOutcome.Renewed => TypedResults.NoContent(),
-            RenewOutcome.NotActive => ApiProblem.Of<Status409Conflict>("session_not_active", "Session not active", $"Session '{sessionId}' has already ended."),
+            RenewOutcome.NotActive => SessionProblems.NotActive(sessionId),
             RenewOutcome.Forbidden => ApiProblem.Forbidden(),
-            _ => ApiProblem.Of<Status404NotFound>("session_not_found", "Session not found", $"There is no session '{sessionId}'."),
+            _ => SessionProblems.NotFound(sessionId),
         };
 
     private static async Task<Ok<BulkRenewResponse>> BulkRenewAsync(string tenantId, BulkRenewRequest body, HttpContext http, IGrainFactory grains)
