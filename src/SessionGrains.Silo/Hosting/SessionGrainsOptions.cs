@@ -14,6 +14,12 @@ public sealed class SessionGrainsOptions
 
     /// <summary>Orleans cluster identity and ports.</summary>
     public ClusterOptions Cluster { get; set; } = new();
+
+    /// <summary>
+    /// The URL clients reach the cluster at (scheme, host, port), from which each tenant's issuer
+    /// is made (<see cref="PublicUrls"/>). Empty: this silo's first listening address.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 }
 
 /// <summary>Authentication settings.</summary>

@@ -74,6 +74,7 @@ public static class SiloApp
         builder.Services.AddHostedService<GracefulShutdown>();
         builder.Services.AddSingleton<OperatorKey>();
         builder.Services.AddSingleton<CallerAuthenticator>();
+        builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddSessionGrainsRateLimits();
         builder.Services.AddSessionGrainsAudit(builder.Configuration, storage, options.Storage.ConnectionString);
 
