@@ -25,9 +25,12 @@ public interface ISessionRowStore
     /// not exist), as <paramref name="row"/>'s summary version. Concurrent writes are committed
     /// together (group commit). Throws <see cref="Orleans.Storage.InconsistentStateException"/> when the version
     /// does not match. <paramref name="audit"/>, when given, is inserted into the audit log in the
-    /// same transaction, and only if the row was written.
+    /// same transaction, and only if the row was written; so is <paramref name="logout"/> into the
+    /// back-channel logout outbox (once per session: a second notice of the same session is dropped).
     /// </summary>
-    Task WriteAsync(SessionRecord row, long? expectedVersion, CancellationToken cancellationToken, Audit.AuditRecord? audit = null);
+    Task WriteAsync(
+        SessionRecord row, long? expectedVersion, CancellationToken cancellationToken,
+        Audit.AuditRecord? audit = null, BackchannelLogout.LogoutNotice? logout = null);
 
     /// <summary>How many rows one shard of one tenant has (to size a shard's arrays before it reads them).</summary>
     Task<int> CountShardAsync(string tenantId, int shard, CancellationToken cancellationToken);

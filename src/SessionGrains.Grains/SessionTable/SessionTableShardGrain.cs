@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionGrains.Clients;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Telemetry;
 using SessionGrains.SessionTable;
+using SessionGrains.Sessions;
 using SessionGrains.Tenants;
 
 namespace SessionGrains.Grains.SessionTable;
@@ -23,6 +25,9 @@ internal sealed partial class SessionTableShardGrain(
     ActiveShards active,
     ILogger<SessionTableShardGrain> logger) : Grain, ISessionTableShardGrain
 {
+    /// <summary>How many unseen expired sessions one sweep has store their end.</summary>
+    private const int SettledPerSweep = 512;
+
     private readonly ShardIndex _index = new();
 
     private (string TenantId, int Shard) Key
@@ -188,7 +193,24 @@ internal sealed partial class SessionTableShardGrain(
             LogPurged(tenantId, shard, purged.Count);
         }
 
+        await SettleExpiredAsync(now, tenant);
         return purged.Count;
+    }
+
+    /// <summary>
+    /// Has the grains of sessions that expired unseen store their end, for the clients that are
+    /// told of ends (back-channel logout): a bounded number a sweep, each call not awaited, so the
+    /// shard goes on answering; one that fails is found again at the next sweep.
+    /// </summary>
+    private async Task SettleExpiredAsync(DateTimeOffset now, TenantSnapshot tenant)
+    {
+        var tenantId = Key.TenantId;
+        var clients = (await GrainFactory.GetGrain<IClientRegistryGrain>(tenantId).List())
+            .Where(c => c.Registration.BackchannelLogoutUri is not null).Select(c => c.ClientId).ToHashSet(StringComparer.Ordinal);
+        foreach (var sessionId in _index.StoredActiveExpired(now, now - TimeSpan.FromHours(24), tenant, clients, SettledPerSweep))
+        {
+            GrainFactory.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, sessionId)).GetStatus().Ignore();
+        }
     }
 
     [LoggerMessage(LogLevel.Information, "Session table shard {TenantId}/{Shard} loaded {Count} sessions in {LoadMs} ms, after waiting {WaitMs} ms for a load slot.")]

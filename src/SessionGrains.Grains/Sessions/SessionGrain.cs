@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using SessionGrains.Clients;
+using SessionGrains.Grains.BackchannelLogout;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
 using SessionGrains.Grains.Telemetry;
@@ -250,6 +252,7 @@ internal sealed partial class SessionGrain(
         S.EndReason = reason;
         CancelActivityFlush();
         S.PendingAudit = audit;
+        S.PendingLogout = await LogoutNoticeAsync();
         try
         {
             await WriteAsync();
@@ -257,10 +260,21 @@ internal sealed partial class SessionGrain(
         finally
         {
             S.PendingAudit = null;
+            S.PendingLogout = null;
         }
 
         metrics.Ended(reason);
         GrainFactory.GetGrain<IUserGrain>(GrainKeys.User(Key.TenantId, S.SignIn.UserId)).SessionEnded(Key.SessionId).Ignore();
+    }
+
+    /// <summary>
+    /// The back-channel logout notice this end leaves, when the session's client has a
+    /// back-channel logout URI now: it is stored with the end, so an end that was stored always has it.
+    /// </summary>
+    private async Task<LogoutNotice?> LogoutNoticeAsync()
+    {
+        var client = await GrainFactory.GetGrain<IClientRegistryGrain>(Key.TenantId).Get(S.SignIn.ClientId);
+        return client?.Registration.BackchannelLogoutUri is { } uri ? new LogoutNotice(S.SignIn.ClientId, S.SignIn.UserId, uri, time.GetUtcNow()) : null;
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ internal sealed class SessionGrainStorage(ISessionRowStore rows, Serializer<Sess
         long? expected = grainState.ETag is { } etag ? long.Parse(etag, CultureInfo.InvariantCulture) : null;
         var version = (expected ?? 0) + 1;
         var row = new SessionRecord(tenantId, state.Shard, state.ToRow(sessionId, version), serializer.SerializeToArray(state));
-        await rows.WriteAsync(row, expected, CancellationToken.None, state.PendingAudit);
+        await rows.WriteAsync(row, expected, CancellationToken.None, state.PendingAudit, state.PendingLogout);
         state.RowVersion = version;
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;

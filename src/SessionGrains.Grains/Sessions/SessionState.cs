@@ -99,6 +99,13 @@ public sealed class SessionState
     public Audit.AuditRecord? PendingAudit { get; set; }
 
     /// <summary>
+    /// The back-channel logout notice to put in the outbox with the next write (the write that
+    /// stores the end), in one transaction; set and cleared like <see cref="PendingAudit"/>.
+    /// </summary>
+    [field: NonSerialized]
+    public BackchannelLogout.LogoutNotice? PendingLogout { get; set; }
+
+    /// <summary>
     /// The row of the session table this state is listed as, at <paramref name="version"/>. Times
     /// are cut to the millisecond, the precision the table stores, so a row a shard is told of
     /// equals the one it reloads after a restart.

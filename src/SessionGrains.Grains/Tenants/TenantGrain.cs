@@ -1,3 +1,4 @@
+using SessionGrains.BackchannelLogout;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Security;
 using SessionGrains.Tenants;
@@ -12,6 +13,14 @@ internal sealed class TenantGrain(
 {
     /// <summary>The silos this activation lent the snapshot to whose lease may still run.</summary>
     private readonly LeaseHolders _holders = broadcast.NewLeaseHolders();
+
+    /// <summary>
+    /// The newest logout-all whose back-channel logout notices the queue has confirmed queued (0
+    /// after activation: the first nudge asks). While it lags the markers, every lease nudges again.
+    /// </summary>
+    private long _logoutNoticesQueuedThrough;
+
+    private bool _nudging;
 
     private string TenantId => this.GetPrimaryKeyString();
 
@@ -59,6 +68,7 @@ internal sealed class TenantGrain(
     public Task<TenantSnapshot> Lease(SiloAddress holder)
     {
         _holders.Leased(holder);
+        NudgeLogoutNotices();
         return Task.FromResult(Snapshot());
     }
 
@@ -136,8 +146,45 @@ internal sealed class TenantGrain(
             Compaction().Compact().Ignore();
         }
 
+        NudgeLogoutNotices();
         return marker.NotBefore;
     }
+
+    /// <summary>
+    /// Has the tenant's logout-alls queued for back-channel logout, beside this grain (the caller
+    /// does not wait for it), when some is not confirmed yet and no nudge is under way.
+    /// </summary>
+    private void NudgeLogoutNotices()
+    {
+        if (!_nudging && NewestLogoutAll() > _logoutNoticesQueuedThrough)
+        {
+            _nudging = true;
+            _ = NudgeLogoutNoticesAsync();
+        }
+    }
+
+    private async Task NudgeLogoutNoticesAsync()
+    {
+        try
+        {
+            // A logout-all during the call is taken by the next round; a few rounds, then the next lease.
+            for (var round = 0; round < 4 && NewestLogoutAll() > _logoutNoticesQueuedThrough; round++)
+            {
+                var queued = await GrainFactory.GetGrain<IBackchannelLogoutAllGrain>(TenantId).CatchUp();
+                _logoutNoticesQueuedThrough = Math.Max(_logoutNoticesQueuedThrough, queued);
+            }
+        }
+        catch (Exception)
+        {
+            // Still unconfirmed: the next lease this grain hands out nudges again.
+        }
+        finally
+        {
+            _nudging = false;
+        }
+    }
+
+    private long NewestLogoutAll() => state.State.LogoutAlls.Count > 0 ? state.State.LogoutAlls[^1].Version : 0;
 
     public async Task<bool> ForgetLogoutAll(LogoutAllMarker marker)
     {

@@ -8,6 +8,7 @@ using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.RateLimits;
 using SessionGrains.Silo.Audit;
+using SessionGrains.Silo.BackchannelLogout;
 using SessionGrains.Silo.Console;
 using SessionGrains.Silo.Health;
 using SessionGrains.Silo.SessionTable;
@@ -77,6 +78,7 @@ public static class SiloApp
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddSessionGrainsRateLimits();
         builder.Services.AddSessionGrainsAudit(builder.Configuration, storage, options.Storage.ConnectionString);
+        builder.Services.AddSessionGrainsBackchannelLogout(builder.Configuration, storage, options.Storage.ConnectionString);
 
         configure?.Invoke(builder);
         builder.UseOrleans(silo => silo.UseSessionGrainsStorage(options, storage).AddSessionGrains());
@@ -86,6 +88,7 @@ public static class SiloApp
         builder.Services.AddHostedService<OperatorKeyBootstrap>();
         builder.Services.AddSingleton<SessionTableWarmup>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SessionTableWarmup>());
+        builder.Services.AddBackchannelLogoutDelivery();
 
         var app = builder.Build();
         app.UseApiProblems();

@@ -4,10 +4,12 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using SessionGrains.Audit;
+using SessionGrains.Grains.BackchannelLogout;
 using SessionGrains.Grains.SessionTable;
 using SessionGrains.SessionTable;
 using SessionGrains.Sessions;
 using SessionGrains.Silo.Audit;
+using SessionGrains.Silo.BackchannelLogout;
 using SessionGrains.Silo.Storage;
 
 namespace SessionGrains.Silo.SessionTable;
@@ -87,8 +89,9 @@ public abstract class SessionRowStore : ISessionRowStore, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public Task WriteAsync(SessionRecord row, long? expectedVersion, CancellationToken cancellationToken, AuditRecord? audit = null) =>
-        _writes.WriteAsync(new PendingWrite(row, expectedVersion, audit), cancellationToken);
+    public Task WriteAsync(
+        SessionRecord row, long? expectedVersion, CancellationToken cancellationToken, AuditRecord? audit = null, LogoutNotice? logout = null) =>
+        _writes.WriteAsync(new PendingWrite(row, expectedVersion, audit, logout), cancellationToken);
 
     /// <inheritdoc/>
     public virtual async IAsyncEnumerable<SessionRow> ReadShardAsync(
@@ -166,10 +169,11 @@ public abstract class SessionRowStore : ISessionRowStore, IAsyncDisposable
         await using var connection = CreateConnection();
         await connection.OpenAsync();
         await using var transaction = await BeginWriteAsync(connection, CancellationToken.None);
-        // Each write's row, then the audit records that go with some of them (each inserted only if
-        // its row was written), so a row's outcome is at its own index.
+        // Each write's row, then the audit records and logout notices that go with some of them
+        // (each inserted only if its row was written), so a row's outcome is at its own index.
         var statements = batch.Select(RowStatement).ToList();
         statements.AddRange(batch.Where(w => w.Audit is not null).Select(w => AuditStore.InsertWith(w.Audit!, w.Record.TenantId, w.Record.Row.SessionId, w.Record.Row.Version)));
+        statements.AddRange(batch.Where(w => w.Logout is not null).Select(w => BackchannelOutbox.InsertWith(w.Logout!, w.Record.TenantId, w.Record.Row.SessionId, w.Record.Row.Version)));
         var stored = await SqlStatements.ExecuteAsync(connection, transaction, statements);
         await transaction.CommitAsync();
         return [.. batch.Select((write, i) => stored[i] == 1 ? null : (Exception)new InconsistentStateException(
@@ -181,9 +185,9 @@ public abstract class SessionRowStore : ISessionRowStore, IAsyncDisposable
         write.Expected is null ? InsertSql : UpdateSql,
         [.. SessionColumns.All.Select(c => (c.Name, c.Value(write.Record), (DbType?)c.Type)), ("ExpectedVersion", write.Expected, DbType.Int64)]);
 
-    /// <inheritdoc cref="SqlStatements.Command"/>
+    /// <inheritdoc cref="SqlStatements.Command(DbConnection, string, ValueTuple{string, object}[])"/>
     protected static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
         SqlStatements.Command(connection, sql, parameters);
 
-    private sealed record PendingWrite(SessionRecord Record, long? Expected, AuditRecord? Audit);
+    private sealed record PendingWrite(SessionRecord Record, long? Expected, AuditRecord? Audit, LogoutNotice? Logout);
 }

@@ -18,6 +18,15 @@ public static class SqlStatements
         return command;
     }
 
+    /// <summary>A command of one statement, its parameters typed where the statement types them.</summary>
+    public static DbCommand Command(DbConnection connection, SqlStatement statement)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = statement.Sql;
+        Bind(command.Parameters, command.CreateParameter, statement.Parameters);
+        return command;
+    }
+
     /// <summary>
     /// Runs <paramref name="statements"/> in <paramref name="transaction"/> and says how many rows
     /// each affected: in one round trip where the driver has batches (PostgreSQL: a row at a time,

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SessionGrains.Clients;
 using SessionGrains.Silo.Api.Audit;
+using SessionGrains.Silo.Api.BackchannelLogout;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Lists;
 using SessionGrains.Silo.Api.OpenApi;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Audit;
+using SessionGrains.Silo.BackchannelLogout;
 
 namespace SessionGrains.Silo.Api.Clients;
 
@@ -26,6 +28,11 @@ public static class ClientEndpoints
         clients.MapGet("/{clientId}", GetAsync).WithName("GetClient").WithSummary("One client").WithDescription("404 client_not_found.");
         clients.MapPut("/{clientId}", UpdateAsync).Audited(AuditActions.ClientUpdate, "clientId").WithName("UpdateClient").WithSummary("Change a client")
             .WithDescription("The same body as registering; its clientId must be the path's. 404 client_not_found.");
+        clients.MapGet("/{clientId}/backchannel-logout", ProgressAsync).WithName("GetBackchannelLogoutProgress")
+            .WithSummary("A client's back-channel logout progress")
+            .WithDescription("Its logout notices by status: pending (queued or being retried), delivered (answered 2xx), failed "
+                + "(given up after the retry window); kept for the outbox's retention. How far a logout-all has drained. "
+                + "Counts also for a client since removed; zero for one never told of an end.");
         clients.MapDelete("/{clientId}", DeleteAsync).Audited(AuditActions.ClientDelete, "clientId").WithName("DeleteClient").WithSummary("Remove a client")
             .WithDescription("404 client_not_found.");
         return tenant;
@@ -63,6 +70,13 @@ public static class ClientEndpoints
 
     private static async Task<Results<NoContent, ApiProblem<Status404NotFound>>> DeleteAsync(string tenantId, string clientId, IGrainFactory grains) =>
         await Registry(grains, tenantId).Delete(clientId) ? TypedResults.NoContent() : ClientNotFound(clientId);
+
+    private static async Task<Ok<BackchannelLogoutProgressDto>> ProgressAsync(
+        string tenantId, string clientId, BackchannelOutbox outbox, CancellationToken cancellationToken)
+    {
+        var counts = await outbox.CountsAsync(tenantId, clientId, cancellationToken);
+        return TypedResults.Ok(new BackchannelLogoutProgressDto(clientId, counts.Pending, counts.Delivered, counts.Failed));
+    }
 
     private static IClientRegistryGrain Registry(IGrainFactory grains, string tenantId) => grains.GetGrain<IClientRegistryGrain>(tenantId);
 

@@ -1,3 +1,4 @@
+using SessionGrains.Silo.BackchannelLogout;
 using SessionGrains.Silo.Audit;
 using SessionGrains.Silo.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -84,13 +85,18 @@ public static class SessionAdminEndpoints
             : ApiProblem.Forbidden();
 
     private static async Task<Results<Ok<SessionDetailsDto>, ApiProblem<Status404NotFound>>> GetAsync(
-        string tenantId, string sessionId, HttpContext http, IGrainFactory grains, [FromKeyedServices(Clock.Key)] TimeProvider time)
+        string tenantId, string sessionId, HttpContext http, IGrainFactory grains, BackchannelOutbox outbox,
+        [FromKeyedServices(Clock.Key)] TimeProvider time, CancellationToken cancellationToken)
     {
         // Another microtenant's session is unknown to a scoped key, not forbidden: it must not learn it exists.
         var details = await grains.GetGrain<ISessionGrain>(GrainKeys.Session(tenantId, sessionId)).GetDetails();
-        return details is not null && http.GetCaller().Sees(details.Row.MicrotenantId)
-            ? TypedResults.Ok(SessionDetailsDto.From(details, time.GetUtcNow()))
-            : SessionProblems.NotFound(sessionId);
+        if (details is null || !http.GetCaller().Sees(details.Row.MicrotenantId))
+        {
+            return SessionProblems.NotFound(sessionId);
+        }
+
+        var logout = details.Row.Status == SessionStatus.Active ? null : await outbox.StateAsync(tenantId, sessionId, cancellationToken);
+        return TypedResults.Ok(SessionDetailsDto.From(details, time.GetUtcNow(), logout));
     }
 
     private static async Task<Results<NoContent, ApiProblem<Status403Forbidden>, ApiProblem<Status404NotFound>, ApiProblem<Status409Conflict>>> TerminateAsync(

@@ -1,3 +1,5 @@
+using SessionGrains.Silo.Api.BackchannelLogout;
+using SessionGrains.Silo.BackchannelLogout;
 using SessionGrains.Silo.Api.Audit;
 using Microsoft.AspNetCore.Mvc;
 using SessionGrains.Grains.Sessions;
@@ -55,8 +57,12 @@ public sealed record SessionDetailsDto : SessionItemDto
     /// <summary>Renewed since its last refresh: its current access token validates as renewal_required.</summary>
     public bool RenewalRequired { get; init; }
 
-    public static SessionDetailsDto From(SessionDetails d, DateTimeOffset asOf) => new(SessionItemDto.From(d.Row, asOf))
+    /// <summary>The delivery of the session's logout token to its client; null while it is live or when its client has no back-channel logout URI.</summary>
+    public BackchannelLogoutDto? BackchannelLogout { get; init; }
+
+    public static SessionDetailsDto From(SessionDetails d, DateTimeOffset asOf, DeliveryState? logout) => new(SessionItemDto.From(d.Row, asOf))
     {
+        BackchannelLogout = BackchannelLogoutDto.From(logout),
         Device = d.Device is { } device ? new DeviceDto(device.DeviceId, device.Hostname, device.Os) : null,
         Claims = RawJson.From(d.ClaimsJson),
         LastRefreshAt = d.LastRefreshAt,

@@ -1,0 +1,293 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using SessionGrains.Grains.BackchannelLogout;
+using SessionGrains.Sessions;
+using SessionGrains.Silo.Storage;
+using SessionGrains.Tenants;
+
+namespace SessionGrains.Silo.BackchannelLogout;
+
+/// <summary>
+/// The back-channel logout outbox in the silo's database (table <c>BackchannelOutbox</c>,
+/// Storage/Scripts/*/…-backchannel-outbox.sql): one row per ended session of a client with a
+/// back-channel logout URI. Rows come in with the session's end (<see cref="InsertWith"/>, in the
+/// session write's own transaction) or by a logout-all (<see cref="QueueCoveredAsync"/>); delivery
+/// workers on every silo claim due rows (<see cref="ClaimAsync"/>) and record how each attempt went
+/// (<see cref="RecordAsync"/>, committed in groups).
+/// </summary>
+public sealed class BackchannelOutbox : IBackchannelOutbox, IAsyncDisposable
+{
+    private const string Columns = "TenantId, SessionId, ClientId, UserId, Uri, Receiver, Status, Attempts, QueuedAt, DueAt, LastAttemptAt, LastError";
+
+    /// <summary>How many sessions one statement of a logout-all's queueing covers, so it never holds the SQLite writer long.</summary>
+    private const int QueueChunk = 5_000;
+
+    private const string InsertWithSql =
+        $"INSERT INTO BackchannelOutbox ({Columns}) " +
+        "SELECT @TenantId, @SessionId, @ClientId, @UserId, @Uri, @Receiver, 0, 0, @QueuedAt, @QueuedAt, NULL, NULL " +
+        "WHERE EXISTS (SELECT 1 FROM Sessions WHERE TenantId = @TenantId AND SessionId = @SessionId AND Version = @RowVersion) " +
+        "ON CONFLICT DO NOTHING";
+
+    // The covered sessions of one client between two session ids: LogoutAllRule.Covers in SQL
+    // (versions when both sides have one, else sign-in time against the marker's).
+    private const string QueueCoveredSql =
+        $"INSERT INTO BackchannelOutbox ({Columns}) " +
+        "SELECT TenantId, SessionId, ClientId, UserId, @Uri, @Receiver, 0, 0, @QueuedAt, @QueuedAt, NULL, NULL FROM Sessions " +
+        "WHERE TenantId = @TenantId AND SessionId > @After AND (@Upto IS NULL OR SessionId <= @Upto) " +
+        "AND ClientId = @ClientId AND Status = @Active " +
+        "AND ((@MarkerVersion > 0 AND TenantVersion > 0 AND TenantVersion < @MarkerVersion) " +
+        "OR ((@MarkerVersion = 0 OR TenantVersion = 0) AND CreatedAt < @NotBefore)) " +
+        "ON CONFLICT DO NOTHING";
+
+    private const string ChunkEndSql =
+        "SELECT SessionId FROM Sessions WHERE TenantId = @TenantId AND SessionId > @After ORDER BY SessionId LIMIT 1 OFFSET @Skip";
+
+    private const string AnyDueSql = "SELECT 1 FROM BackchannelOutbox WHERE Status = 0 AND DueAt <= @Now LIMIT 1";
+
+    private const string Returned = "TenantId, SessionId, ClientId, UserId, Uri, Receiver, Attempts, QueuedAt";
+
+    // Claiming moves a row's DueAt one lease ahead: nobody else takes it meanwhile, and if this
+    // silo dies before recording the attempt, the row is due again when the lease runs out.
+    private const string SqliteClaimSql =
+        "UPDATE BackchannelOutbox SET DueAt = @LeaseUntil WHERE rowid IN " +
+        "(SELECT rowid FROM BackchannelOutbox WHERE Status = 0 AND DueAt <= @Now{0} ORDER BY DueAt LIMIT @Limit) " +
+        $"RETURNING {Returned}";
+
+    private const string PostgresClaimSql =
+        "UPDATE BackchannelOutbox o SET DueAt = @LeaseUntil FROM " +
+        "(SELECT TenantId, SessionId FROM BackchannelOutbox WHERE Status = 0 AND DueAt <= @Now{0} ORDER BY DueAt LIMIT @Limit FOR UPDATE SKIP LOCKED) c " +
+        "WHERE o.TenantId = c.TenantId AND o.SessionId = c.SessionId " +
+        "RETURNING o.TenantId, o.SessionId, o.ClientId, o.UserId, o.Uri, o.Receiver, o.Attempts, o.QueuedAt";
+
+    private const string RecordSql =
+        "UPDATE BackchannelOutbox SET Status = @Status, Attempts = Attempts + 1, LastAttemptAt = @At, LastError = @Error, DueAt = @DueAt " +
+        "WHERE TenantId = @TenantId AND SessionId = @SessionId";
+
+    private const string StateSql =
+        "SELECT Status, Attempts, LastAttemptAt, LastError FROM BackchannelOutbox WHERE TenantId = @TenantId AND SessionId = @SessionId";
+
+    private const string CountsSql =
+        "SELECT Status, COUNT(*) FROM BackchannelOutbox WHERE TenantId = @TenantId AND ClientId = @ClientId GROUP BY Status";
+
+    private const string PurgeSql =
+        "DELETE FROM BackchannelOutbox WHERE (TenantId, SessionId) IN (SELECT TenantId, SessionId FROM BackchannelOutbox " +
+        "WHERE Status <> 0 AND LastAttemptAt < @Before LIMIT @Chunk)";
+
+    private const int PurgeChunk = 5_000;
+
+    /// <summary>The most outcomes one transaction records.</summary>
+    private const int MaxGroup = 512;
+
+    private readonly StorageProvider _provider;
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly GroupCommit<DeliveryOutcome> _outcomes;
+
+    /// <summary>The outbox in the database <paramref name="connectionString"/> names.</summary>
+    public BackchannelOutbox(StorageProvider provider, string connectionString, TimeProvider time, ILogger<BackchannelOutbox> logger)
+    {
+        _provider = provider;
+        _connectionString = connectionString;
+        _time = time;
+        _outcomes = new("backchannel logout outcome", MaxGroup, CommitOutcomesAsync, logger);
+    }
+
+    /// <summary>
+    /// The insert of <paramref name="notice"/> for the session (<paramref name="tenantId"/>,
+    /// <paramref name="sessionId"/>) that takes effect only where that session's row is at
+    /// <paramref name="version"/>: run after the row's write in the same transaction, the notice is
+    /// stored exactly when the end is. A session has one notice: a second is dropped.
+    /// </summary>
+    public static SqlStatement InsertWith(LogoutNotice notice, string tenantId, string sessionId, long version) => new(InsertWithSql,
+    [
+        ("TenantId", tenantId, DbType.String), ("SessionId", sessionId, DbType.String), ("ClientId", notice.ClientId, DbType.String),
+        ("UserId", notice.UserId, DbType.String), ("Uri", notice.Uri, DbType.String), ("Receiver", ReceiverOf(notice.Uri), DbType.String),
+        ("QueuedAt", notice.QueuedAt.ToUnixTimeMilliseconds(), DbType.Int64), ("RowVersion", version, DbType.Int64),
+    ]);
+
+    /// <summary>The receiver a URI is delivered to, for concurrency per receiver: its scheme, host and port.</summary>
+    public static string ReceiverOf(string uri) =>
+        Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed.GetLeftPart(UriPartial.Authority).ToLowerInvariant() : uri;
+
+    /// <inheritdoc/>
+    public async Task<int> QueueCoveredAsync(string tenantId, LogoutAllMarker marker, string clientId, string uri, CancellationToken cancellationToken)
+    {
+        var queued = 0;
+        var after = "";
+        while (true)
+        {
+            var upto = await ChunkEndAsync(tenantId, after, cancellationToken);
+            using (await _provider.EnterWriteAsync(_connectionString, cancellationToken))
+            {
+                await using var connection = _provider.CreateConnection(_connectionString);
+                await connection.OpenAsync(cancellationToken);
+                await using var command = Typed(connection, QueueCoveredSql,
+                    ("TenantId", tenantId, DbType.String), ("After", after, DbType.String), ("Upto", upto, DbType.String),
+                    ("ClientId", clientId, DbType.String), ("Active", (int)SessionStatus.Active, DbType.Int32),
+                    ("MarkerVersion", marker.Version, DbType.Int64), ("NotBefore", marker.NotBefore.ToUnixTimeMilliseconds(), DbType.Int64),
+                    ("Uri", uri, DbType.String), ("Receiver", ReceiverOf(uri), DbType.String),
+                    ("QueuedAt", _time.GetUtcNow().ToUnixTimeMilliseconds(), DbType.Int64));
+                queued += await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (upto is null)
+            {
+                return queued;
+            }
+
+            after = upto;
+        }
+    }
+
+    /// <summary>True when some row is due at <paramref name="now"/>: a read, so an idle worker never takes the writer.</summary>
+    public async Task<bool> AnyDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = _provider.CreateConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = Typed(connection, AnyDueSql, ("Now", now.ToUnixTimeMilliseconds(), DbType.Int64));
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    /// <summary>
+    /// Takes up to <paramref name="limit"/> due rows, oldest due first, leaving out those of
+    /// <paramref name="skipReceivers"/> (receivers with enough in flight already), until <paramref name="leaseUntil"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ClaimAsync(
+        DateTimeOffset now, DateTimeOffset leaseUntil, int limit, IReadOnlyCollection<string> skipReceivers, CancellationToken cancellationToken)
+    {
+        var parameters = new List<(string, object?, DbType?)>
+        {
+            ("Now", now.ToUnixTimeMilliseconds(), DbType.Int64), ("LeaseUntil", leaseUntil.ToUnixTimeMilliseconds(), DbType.Int64),
+            ("Limit", limit, DbType.Int32),
+        };
+        var skip = "";
+        if (skipReceivers.Count > 0)
+        {
+            var names = skipReceivers.Select((r, i) => (Name: $"Skip{i}", Receiver: r)).ToList();
+            skip = $" AND Receiver NOT IN ({string.Join(", ", names.Select(n => "@" + n.Name))})";
+            parameters.AddRange(names.Select(n => (n.Name, (object?)n.Receiver, (DbType?)DbType.String)));
+        }
+
+        var sql = string.Format(CultureInfo.InvariantCulture, _provider is PostgresStorage ? PostgresClaimSql : SqliteClaimSql, skip);
+        var claimed = new List<OutboxEntry>(limit);
+        using (await _provider.EnterWriteAsync(_connectionString, cancellationToken))
+        {
+            await using var connection = _provider.CreateConnection(_connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = Typed(connection, sql, [.. parameters]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add(new OutboxEntry(
+                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetString(5), reader.GetInt32(6), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7))));
+            }
+        }
+
+        return claimed;
+    }
+
+    /// <summary>Records how an attempt went; completes once it is committed (with others, in one transaction).</summary>
+    public Task RecordAsync(DeliveryOutcome outcome, CancellationToken cancellationToken) => _outcomes.WriteAsync(outcome, cancellationToken);
+
+    /// <summary>The delivery state of one session's notice; null when its end left none.</summary>
+    public async Task<DeliveryState?> StateAsync(string tenantId, string sessionId, CancellationToken cancellationToken)
+    {
+        await using var connection = _provider.CreateConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = Typed(connection, StateSql, ("TenantId", tenantId, DbType.String), ("SessionId", sessionId, DbType.String));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new DeliveryState(
+            (DeliveryStatus)reader.GetInt32(0), reader.GetInt32(1),
+            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+            reader.IsDBNull(3) ? null : reader.GetString(3));
+    }
+
+    /// <summary>One client's notices by status.</summary>
+    public async Task<DeliveryCounts> CountsAsync(string tenantId, string clientId, CancellationToken cancellationToken)
+    {
+        await using var connection = _provider.CreateConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = Typed(connection, CountsSql, ("TenantId", tenantId, DbType.String), ("ClientId", clientId, DbType.String));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        long pending = 0, delivered = 0, failed = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var count = reader.GetInt64(1);
+            switch ((DeliveryStatus)reader.GetInt32(0))
+            {
+                case DeliveryStatus.Pending: pending = count; break;
+                case DeliveryStatus.Delivered: delivered = count; break;
+                case DeliveryStatus.Failed: failed = count; break;
+            }
+        }
+
+        return new DeliveryCounts(pending, delivered, failed);
+    }
+
+    /// <summary>Deletes delivered and failed rows last attempted before <paramref name="before"/>, a chunk at a time; says how many.</summary>
+    public async Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        long purged = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int deleted;
+            using (await _provider.EnterWriteAsync(_connectionString, cancellationToken))
+            {
+                await using var connection = _provider.CreateConnection(_connectionString);
+                await connection.OpenAsync(cancellationToken);
+                await using var command = Typed(connection, PurgeSql,
+                    ("Before", before.ToUnixTimeMilliseconds(), DbType.Int64), ("Chunk", PurgeChunk, DbType.Int32));
+                deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            purged += deleted;
+            if (deleted < PurgeChunk)
+            {
+                break;
+            }
+        }
+
+        return purged;
+    }
+
+    /// <summary>Stops taking outcomes and commits those queued.</summary>
+    public ValueTask DisposeAsync() => _outcomes.DisposeAsync();
+
+    private async Task<string?> ChunkEndAsync(string tenantId, string after, CancellationToken cancellationToken)
+    {
+        await using var connection = _provider.CreateConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = Typed(connection, ChunkEndSql,
+            ("TenantId", tenantId, DbType.String), ("After", after, DbType.String), ("Skip", QueueChunk - 1, DbType.Int32));
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    private async Task<IReadOnlyList<Exception?>> CommitOutcomesAsync(IReadOnlyList<DeliveryOutcome> outcomes)
+    {
+        using var turn = await _provider.EnterWriteAsync(_connectionString, CancellationToken.None);
+        await using var connection = _provider.CreateConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await SqlStatements.ExecuteAsync(connection, transaction, [.. outcomes.Select(Record)]);
+        await transaction.CommitAsync();
+        return new Exception?[outcomes.Count];
+    }
+
+    private static SqlStatement Record(DeliveryOutcome o) => new(RecordSql,
+    [
+        ("Status", (int)(o.Delivered ? DeliveryStatus.Delivered : o.RetryAt is null ? DeliveryStatus.Failed : DeliveryStatus.Pending), DbType.Int32),
+        ("At", o.At.ToUnixTimeMilliseconds(), DbType.Int64), ("Error", o.Error, DbType.String),
+        ("DueAt", (o.RetryAt ?? o.At).ToUnixTimeMilliseconds(), DbType.Int64),
+        ("TenantId", o.TenantId, DbType.String), ("SessionId", o.SessionId, DbType.String),
+    ]);
+
+    private static DbCommand Typed(DbConnection connection, string sql, params (string Name, object? Value, DbType? Type)[] parameters) =>
+        SqlStatements.Command(connection, new SqlStatement(sql, parameters));
+}
