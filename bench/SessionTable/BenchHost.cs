@@ -10,7 +10,7 @@ using SessionGrains.Silo.Hosting;
 namespace SessionGrains.Bench.SessionTable;
 
 /// <summary>Command-line options of the benchmark.</summary>
-public sealed record BenchOptions(int Sessions, int Shards, int Queries, int StatsCalls, int UserRuns, int Seed, bool KeepDatabase, string? Output, int CursorRuns = 30, bool SequentialLoad = false, int Restarts = 0, bool RestartOnly = false, string Provider = "sqlite", bool Console = false, int ConsoleRuns = 10)
+public sealed record BenchOptions(int Sessions, int Shards, int Queries, int StatsCalls, int UserRuns, int Seed, bool KeepDatabase, string? Output, int CursorRuns = 30, bool SequentialLoad = false, int Restarts = 0, bool RestartOnly = false, string Provider = "sqlite", bool Console = false, int ConsoleRuns = 10, string? Backchannel = null)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -35,8 +35,9 @@ public sealed record BenchOptions(int Sessions, int Shards, int Queries, int Sta
                 "--console" => o with { Console = true },
                 "--console-runs" => o with { ConsoleRuns = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--output" => o with { Output = Next() },
+                "--backchannel" => o with { Backchannel = Next() },
                 _ => throw new ArgumentException(
-                    $"Unknown option {args[i]}. Options: --sessions N --shards N --queries N --stats N --user-runs N --cursor-runs N --sequential-load --restarts N --restart-only --provider sqlite|postgres --console --console-runs N --seed N --keep-db --output FILE"),
+                    $"Unknown option {args[i]}. Options: --sessions N --shards N --queries N --stats N --user-runs N --cursor-runs N --sequential-load --restarts N --restart-only --provider sqlite|postgres --console --console-runs N --backchannel RECEIVER_URL --seed N --keep-db --output FILE"),
             };
         }
 

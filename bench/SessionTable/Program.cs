@@ -8,7 +8,8 @@
 // 4. Restarts the host on that file and measures, over HTTP on loopback: the first query (which
 //    loads every shard), the GC heap before and after, a few hundred varied pages, stats, user
 //    logout and denylist of users with 100 sessions, and tenant logout-all.
-// With --console, step 4 is the web console in Chromium instead (ConsoleMeasurements.cs).
+// With --console, step 4 is the web console in Chromium instead (ConsoleMeasurements.cs); with
+// --backchannel URL, a logout-all with every client telling URL (BackchannelMeasurements.cs).
 using System.Diagnostics;
 using System.Globalization;
 using SessionGrains.Bench.SessionTable;
@@ -40,6 +41,24 @@ try
     report.SeedSeconds = seeding.Elapsed.TotalSeconds;
     report.DatabaseBytes = database.Bytes();
     Console.WriteLine($"Seeded {options.Sessions:N0} rows in {seeding.Elapsed.TotalSeconds:F1} s ({report.DatabaseBytes / 1e6:F0} MB).");
+
+    if (options.Backchannel is { } receiver)
+    {
+        // The back-channel logout benchmark: the host on the seeded file, every shard loaded first.
+        await using var backchannelHost = await BenchHost.StartAsync(database, options.Shards);
+        await new Measurements(backchannelHost, seeded, options, report).LoadAsync();
+        var backchannel = new BackchannelMeasurements(backchannelHost, seeded, receiver);
+        var backchannelMarkdown = await backchannel.RunAsync();
+        Console.WriteLine();
+        Console.WriteLine(backchannelMarkdown);
+        if (options.Output is { } backchannelOutput)
+        {
+            await File.WriteAllTextAsync(backchannelOutput, backchannelMarkdown);
+            Console.WriteLine($"Written to {backchannelOutput}");
+        }
+
+        return backchannel.Met ? 0 : 2;
+    }
 
     if (options.Console)
     {
