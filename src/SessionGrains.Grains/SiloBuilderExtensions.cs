@@ -5,6 +5,7 @@ using SessionGrains.Grains.Caching;
 using SessionGrains.Grains.Resilience;
 using SessionGrains.Grains.SessionTable;
 using SessionGrains.Grains.Sessions;
+using SessionGrains.Grains.SigningKeys;
 using SessionGrains.Grains.Telemetry;
 
 namespace SessionGrains.Grains;
@@ -15,8 +16,9 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// Adds the tenant cache, its broadcast, the session table (its grain storage over
     /// <see cref="ISessionRowStore"/>, which the host registers for its database), the silo-pinned
-    /// placement, the resending of calls a leaving silo lost, the session clock (the system clock
-    /// unless a test registered another under <see cref="Clock.Key"/> first) and the product's
+    /// placement, the seal of the tenants' signing keys (<see cref="SigningKeySeal"/>, its key
+    /// checked at start), the resending of calls a leaving silo lost, the session clock (the system
+    /// clock unless a test registered another under <see cref="Clock.Key"/> first) and the product's
     /// meter (<see cref="SessionGrainsMetrics"/>).
     /// </summary>
     public static ISiloBuilder AddSessionGrains(this ISiloBuilder silo)
@@ -28,6 +30,11 @@ public static class SiloBuilderExtensions
             .BindConfiguration(TenantCacheOptions.Section)
             .Validate(o => o.LeaseSeconds > 0, $"{TenantCacheOptions.Section}:LeaseSeconds must be more than 0.")
             .ValidateOnStart();
+        silo.Services.AddOptions<SigningKeysOptions>()
+            .BindConfiguration(SigningKeysOptions.Section)
+            .Validate(o => o.HasValidEncryptionKey(), $"{SigningKeysOptions.Section}:EncryptionKey must be base64 of {SigningKeysOptions.EncryptionKeyLength} bytes (e.g. the output of `openssl rand -base64 32`).")
+            .ValidateOnStart();
+        silo.Services.AddSingleton<SigningKeySeal>();
         silo.Services.AddSingleton<SessionTableReader>();
         silo.Services.AddSingleton<ShardLoadGate>();
         silo.Services.AddGrainStorage(StorageNames.SessionTable, (services, _) => ActivatorUtilities.CreateInstance<SessionGrainStorage>(services));

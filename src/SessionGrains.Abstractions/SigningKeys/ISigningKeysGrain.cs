@@ -13,7 +13,11 @@ public interface ISigningKeysGrain : IGrainWithStringKey
     /// <summary>Signs one back-channel logout token per entry with the current key (made on first need), in order.</summary>
     Task<ImmutableArray<string>> SignLogoutTokens(ImmutableArray<LogoutTokenClaims> tokens);
 
-    /// <summary>The public keys that verify the tenant's tokens: the current one and those replaced less than a day ago.</summary>
+    /// <summary>
+    /// The public keys that verify the tenant's tokens: the current one (made on first need, as for
+    /// signing, so the first JWKS a relying party fetches already holds it) first, then those replaced
+    /// less than a day ago, most recently replaced first.
+    /// </summary>
     Task<ImmutableArray<PublishedSigningKey>> GetPublishedKeys();
 
     /// <summary>Makes a new current key; the one it replaces stays published for a day. Returns the new key's id.</summary>

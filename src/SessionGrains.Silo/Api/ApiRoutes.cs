@@ -2,12 +2,14 @@ using SessionGrains.Silo.Api.Audit;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Clients;
 using SessionGrains.Silo.Api.Console;
+using SessionGrains.Silo.Api.Discovery;
 using SessionGrains.Silo.Api.OAuth;
 using SessionGrains.Silo.Api.ForwardAuth;
 using SessionGrains.Silo.Api.Problems;
 using SessionGrains.Silo.Api.RateLimits;
 using SessionGrains.Silo.Api.SavedFilters;
 using SessionGrains.Silo.Api.Sessions;
+using SessionGrains.Silo.Api.SigningKeys;
 using SessionGrains.Silo.Api.Tenants;
 using SessionGrains.Silo.Api.Users;
 
@@ -20,7 +22,8 @@ namespace SessionGrains.Silo.Api;
 /// the audit log before it leaves; /tenants and /audit are the operator's; every
 /// /tenants/{tenantId} route checks its tenant id, the caller's role, its input and (for the
 /// operator) that the tenant exists, in that order; /me routes are the calling key's own, and
-/// check its role and its input.
+/// check its role and its input. The discovery routes alone take no key at all: relying parties
+/// fetch them, and they only publish (the JWKS, the provider metadata).
 /// </summary>
 public static class ApiRoutes
 {
@@ -35,6 +38,7 @@ public static class ApiRoutes
             .MapApiKeyEndpoints()
             .MapMicrotenantEndpoints()
             .MapClientEndpoints()
+            .MapSigningKeyEndpoints()
             .MapSessionLifecycleEndpoints()
             .MapOAuthEndpoints()
             .MapForwardAuthEndpoints()
@@ -44,6 +48,10 @@ public static class ApiRoutes
             .MapAuditEndpoints();
 
         // A saved filter is a session-table query, so whoever reads the table may keep some.
+        // No key, no per-key limit, nothing audited: outside the group that requires each, and
+        // marked anonymous, which is what the authentication middleware and the OpenAPI document read.
+        app.MapGroup("/api/v1/tenants/{tenantId}").OpenToAnyone().MapDiscoveryEndpoints();
+
         api.MapGroup("/me/filters").RequireCallerRole().AllowRoles(TenantRoles.SessionReaders).MapSavedFilterEndpoints();
 
         // Whoever reads the session table may read it in the console.

@@ -37,6 +37,8 @@ public static class AuditActions
     public const string ClientUpdate = "client.update";
     /// <summary>A client's registration removed.</summary>
     public const string ClientDelete = "client.delete";
+    /// <summary>The tenant's signing key replaced by a new one.</summary>
+    public const string SigningKeyRotate = "signing_key.rotate";
     /// <summary>A sign-in to the web console.</summary>
     public const string ConsoleSignIn = "console.sign_in";
     /// <summary>A sign-out of the web console.</summary>
@@ -50,7 +52,7 @@ public static class AuditActions
     {
         SessionTerminate, SessionBulkTerminate, UserLogout, UserDenylist, UserUndenylist, TenantLogoutAll, KeyCreate, KeyDelete,
         PolicyUpdate, TenantCreate, MicrotenantCreate, FilterSave, FilterDelete, ConsoleSignIn, ConsoleSignOut, SessionRenew,
-        ClientCreate, ClientUpdate, ClientDelete,
+        ClientCreate, ClientUpdate, ClientDelete, SigningKeyRotate,
         AccessDenied,
     };
 }

@@ -232,6 +232,13 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         /// </summary>
         public bool GatewayKey { get; init; }
 
+        /// <summary>
+        /// A route that takes no key at all (discovery): every caller, with any key or none, gets its
+        /// success on every tenant that exists and 404 <c>tenant_not_found</c> on one that does not.
+        /// What it answers is public, the same for everyone, so it is no read of anyone's scope.
+        /// </summary>
+        public bool Anonymous { get; init; }
+
         /// <summary>What a request without a known key gets here.</summary>
         public (HttpStatusCode Status, string Code) Unknown => GatewayKey
             ? (HttpStatusCode.Forbidden, "invalid_gateway_key")
@@ -239,6 +246,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     }
 
     private static readonly string[] OperatorOnly = ["operator"];
+    private static readonly string[] AnyCaller = ["operator", "tenant-admin", "auditor", "scoped-auditor", "microtenant-admin", "service", "scoped-service"];
     private static readonly string[] Readers = ["operator", "tenant-admin", "auditor", "scoped-auditor"];
     private static readonly string[] TenantReaders = ["operator", "tenant-admin", "auditor"];
     private static readonly string[] Admins = ["operator", "tenant-admin"];
@@ -377,6 +385,15 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
         yield return new("POST", $"{T}/logout-all", Admins, ok, true, forbidden, forbidden, false,
             s => Now(post, $"{P(s)}/logout-all", new { clientId = "nothing-uses-this" }));
 
+        // Signing keys: the tenant-admin rotates them, tenant-wide. Discovery: no key at all, the
+        // same public answer for anyone about any tenant that exists.
+        yield return new("POST", $"{T}/signing-keys/rotate", Admins, ok, true, forbidden, forbidden, false,
+            s => Now(post, $"{P(s)}/signing-keys/rotate"));
+        yield return new("GET", $"{T}/.well-known/jwks.json", AnyCaller, ok, false, success, success, false,
+            s => Now(get, $"{P(s)}/.well-known/jwks.json")) { Anonymous = true };
+        yield return new("GET", $"{T}/.well-known/openid-configuration", AnyCaller, ok, false, success, success, false,
+            s => Now(get, $"{P(s)}/.well-known/openid-configuration")) { Anonymous = true };
+
         // Users: a user's sessions filtered to the scoped key's microtenant; its logout ends only those.
         yield return new("GET", $"{T}/users/{{userId}}/sessions", SessionReaders, ok, false, success, success, true, async s =>
         {
@@ -469,6 +486,11 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     private static (HttpStatusCode Status, string? Code) Expected(Line line, string caller, Target target)
     {
         var forbidden = (HttpStatusCode.Forbidden, "forbidden");
+        if (line.Anonymous)
+        {
+            return target == Target.UnknownTenant ? (HttpStatusCode.NotFound, "tenant_not_found") : (line.Success, null);
+        }
+
         if (!line.Allowed.Contains(caller))
         {
             return caller == "operator" && line.GatewayKey ? line.Unknown : forbidden;
@@ -602,11 +624,21 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
     [InlineData("wrong-operator")]
     public async Task Callers_without_a_known_key_get_401_everywhere_but_403_on_the_gateways_route(string caller)
     {
+        var failures = new List<string>();
         foreach (var line in Lines())
         {
             var call = await line.Build(ScopeOf(Target.OwnTenant) with { CallerKey = _keys[caller] });
-            var (status, code) = call.Form is not null ? (HttpStatusCode.Unauthorized, "invalid_client") : line.Unknown;
+            var (status, code) = line.Anonymous ? (line.Success, null)
+                : call.Form is not null ? (HttpStatusCode.Unauthorized, "invalid_client")
+                : line.Unknown;
+            var response = await SendAsync(call, _keys[caller]);
+            if (response.Status != status || (code is not null && !response.Body.Contains($"\"code\":\"{code}\"", StringComparison.Ordinal)))
+            {
+                failures.Add($"{line.Method} {call.Path} as {caller}: expected {(int)status} {code}, got {(int)response.Status} {Trim(response.Body)}");
+            }
         }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     [Fact]

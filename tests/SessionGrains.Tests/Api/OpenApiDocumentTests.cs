@@ -6,7 +6,8 @@ namespace SessionGrains.Tests.Api;
 
 /// <summary>
 /// The served OpenAPI document is one a client generator can use: every operation is named,
-/// summarised, secured by the bearer key (the OAuth ones by client credentials in HTTP Basic) and lists the problems it can answer; tags are described;
+/// summarised, secured by the bearer key (the OAuth ones by client credentials in HTTP Basic, the
+/// discovery ones by nothing at all) and lists the problems it can answer; tags are described;
 /// and the readable reference at /docs is served beside it, both without a key.
 /// </summary>
 [Trait("Category", "Cluster")]
@@ -28,6 +29,9 @@ public sealed class OpenApiDocumentTests(SiloFixture fixture)
 
     private static List<(string Path, string Method, JsonObject Operation)> ApiOperations(JsonObject document) =>
         Operations(document).Where(o => o.Path.StartsWith("/api/v1/", StringComparison.Ordinal)).ToList();
+
+    /// <summary>The discovery routes (JWKS, OpenID Provider metadata): relying parties fetch them without any key.</summary>
+    private static bool IsDiscovery(string path) => path.Contains("/.well-known/", StringComparison.Ordinal);
 
     [Fact]
     public async Task Every_operation_has_a_unique_operation_id_and_a_summary()
@@ -63,9 +67,16 @@ public sealed class OpenApiDocumentTests(SiloFixture fixture)
         var api = ApiOperations(document);
         Assert.NotEmpty(api);
         Assert.Contains(api, o => o.Path.Contains("/oauth/", StringComparison.Ordinal));
+        Assert.Equal(2, api.Count(o => IsDiscovery(o.Path)));
         Assert.All(api, o =>
         {
             var security = (o.Operation["security"] ?? document["security"])?.AsArray() ?? [];
+            if (IsDiscovery(o.Path))
+            {
+                // No key is asked for, so none may be claimed: a generated client would send one.
+                Assert.True(security.All(requirement => requirement!.AsObject().Count == 0), $"{o.Method} {o.Path}: a security requirement on a route that takes no key");
+                return;
+            }
             if (o.Path.EndsWith("/forward-auth", StringComparison.Ordinal))
             {
                 // The gateway's key alone: a bearer token there is the user's, not a key.
@@ -97,7 +108,8 @@ public sealed class OpenApiDocumentTests(SiloFixture fixture)
         Assert.NotEmpty(api);
         Assert.All(api, o =>
         {
-            foreach (var status in new[] { "401", "403" })
+            // The discovery routes refuse no caller; what they can answer is a missing tenant.
+            foreach (var status in IsDiscovery(o.Path) ? ["404"] : new[] { "401", "403" })
             {
                 Assert.True(
                     o.Operation["responses"]?[status]?["content"]?["application/problem+json"] is not null,

@@ -8,7 +8,9 @@ namespace SessionGrains.Tests.Infrastructure;
 /// process (<see cref="TestSilo"/>) or as a child process (<see cref="SiloProcess"/>), through the
 /// one command line <see cref="Args"/> builds. <see cref="Time"/>, the session clock, reaches only
 /// a silo in this process. <see cref="Configuration"/> adds settings of the test's own, as
-/// <c>Section:Key=value</c>, last, so they win. Rate limits are off unless <see cref="RateLimited"/>:
+/// <c>Section:Key=value</c>, last, so they win. Every silo seals signing keys under
+/// <see cref="TestSigningKeysEncryptionKey"/>, as production would under its configured key, not
+/// under the random per-process key of an unconfigured one. Rate limits are off unless <see cref="RateLimited"/>:
 /// tests of other features send more requests from one address and key than a client should.
 /// </summary>
 public sealed record SiloSettings(
@@ -23,6 +25,9 @@ public sealed record SiloSettings(
     bool RateLimited = false)
 {
     public const string TestOperatorKey = "sgo.test-operator-key-" + "0123456789abcdef";
+
+    /// <summary>The signing keys' encryption key of every test silo: base64 of 32 bytes.</summary>
+    public static readonly string TestSigningKeysEncryptionKey = Convert.ToBase64String([.. Enumerable.Range(1, 32).Select(i => (byte)(i * 7))]);
 
     /// <summary>A silo of a cluster of its own on <paramref name="database"/>, on free ports.</summary>
     public static SiloSettings Fresh(TestDatabase database, string? operatorKey = TestOperatorKey) =>
@@ -43,6 +48,7 @@ public sealed record SiloSettings(
             $"--SessionGrains:Cluster:ClusterId={ClusterId}",
             // Silos of a test cluster reach each other on loopback only.
             "--SessionGrains:Cluster:AdvertisedIP=127.0.0.1",
+            $"--SessionGrains:SigningKeys:EncryptionKey={TestSigningKeysEncryptionKey}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
         };

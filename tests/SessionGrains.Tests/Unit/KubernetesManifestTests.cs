@@ -107,6 +107,7 @@ public sealed class KubernetesManifestTests
         Assert.True(unread.Count == 0, $"Variables the silo does not read (misspelt?): {string.Join(", ", unread)}");
         Assert.Contains("SessionGrains__Storage__ConnectionString", set);
         Assert.Contains("SessionGrains__Auth__OperatorKey", set);
+        Assert.Contains("SessionGrains__SigningKeys__EncryptionKey", set);
         Assert.Equal(Profile, EnvValue("SessionGrains__Profile"));
     }
 
@@ -264,7 +265,8 @@ public sealed class KubernetesManifestTests
 
         // Placeholders, never real secrets: each says it is to be replaced.
         foreach (var value in All.SelectMany(k => k.Generators).Where(g => g.Kind == "Secret")
-                     .SelectMany(g => g.EnvEntries()).Where(kv => kv.Key.Contains("Password", StringComparison.OrdinalIgnoreCase) || kv.Key.EndsWith("OperatorKey", StringComparison.Ordinal)))
+                     .SelectMany(g => g.EnvEntries()).Where(kv => kv.Key.Contains("Password", StringComparison.OrdinalIgnoreCase) || kv.Key.EndsWith("OperatorKey", StringComparison.Ordinal)
+                         || kv.Key.EndsWith("EncryptionKey", StringComparison.Ordinal)))
         {
             Assert.Contains("REPLACE-ME", value.Value);
         }

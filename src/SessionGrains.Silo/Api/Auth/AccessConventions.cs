@@ -20,6 +20,21 @@ public static class AccessConventions
         return group;
     }
 
+    /// <summary>
+    /// Routes that take no caller at all (the discovery routes: what relying parties fetch, holding
+    /// no key). Marked with ASP.NET Core's <see cref="Microsoft.AspNetCore.Authorization.IAllowAnonymous"/>, which
+    /// <see cref="AuthenticationMiddleware"/> reads (it then asks for no key even inside a group that
+    /// requires one) and the OpenAPI document shows as no security requirement. The tenant must
+    /// exist: 404 <c>tenant_not_found</c>, asked of the tenant cache the operator's routes ask, so a
+    /// made-up name activates nothing. Not rate limited per key, as there is none.
+    /// </summary>
+    public static RouteGroupBuilder OpenToAnyone(this RouteGroupBuilder group)
+    {
+        group.AllowAnonymous();
+        group.AddSharedFilter<TenantExistsFilter>().ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
     /// <summary>Only the operator.</summary>
     public static RouteGroupBuilder RequireOperator(this RouteGroupBuilder group)
     {

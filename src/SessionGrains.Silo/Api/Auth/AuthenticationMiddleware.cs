@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using SessionGrains.Silo.Api.Console;
 using SessionGrains.Silo.Api.OAuth;
@@ -37,7 +38,8 @@ public sealed record RequiresClientCredentials(string Realm);
 /// without a key would learn how its body fared (400, 413, 415) and have it buffered and parsed.
 /// It guards <see cref="RequiresOperatorInBrowser"/> endpoints too, which may be plain request
 /// delegates that no endpoint filter reaches. Endpoints with neither (health, /metrics, the
-/// OpenAPI document) it leaves alone.
+/// OpenAPI document) it leaves alone, and so those marked <see cref="IAllowAnonymous"/>
+/// (<see cref="AccessConventions.OpenToAnyone"/>: the discovery routes), whatever their group requires.
 /// </summary>
 /// <remarks>
 /// Refusals count against the client's address (<see cref="FailedAuthenticationLimit"/>); over
@@ -51,7 +53,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CallerAuthe
     {
         var metadata = context.GetEndpoint()?.Metadata;
         var browser = metadata?.GetMetadata<RequiresOperatorInBrowser>();
-        if (browser is null && metadata?.GetMetadata<RequiresCaller>() is null)
+        if (metadata?.GetMetadata<IAllowAnonymous>() is not null || (browser is null && metadata?.GetMetadata<RequiresCaller>() is null))
         {
             await next(context);
             return;

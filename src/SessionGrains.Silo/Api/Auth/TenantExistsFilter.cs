@@ -1,11 +1,14 @@
+using SessionGrains.Grains;
 using SessionGrains.Grains.Caching;
 using SessionGrains.Silo.Api.Problems;
 
 namespace SessionGrains.Silo.Api.Auth;
 
 /// <summary>
-/// 404 <c>tenant_not_found</c> when the operator names a tenant that does not exist. Only the
-/// operator is asked about: a tenant key authenticated against its own tenant, which therefore exists.
+/// 404 <c>tenant_not_found</c> when the operator, or anyone on a route that takes no caller
+/// (<see cref="AccessConventions.OpenToAnyone"/>), names a tenant that does not exist. A tenant key
+/// is not asked about: it authenticated against its own tenant, which therefore exists. An id that
+/// no tenant can have is not looked up at all.
 /// </summary>
 internal sealed class TenantExistsFilter(TenantCache tenants) : IEndpointFilter
 {
@@ -13,7 +16,13 @@ internal sealed class TenantExistsFilter(TenantCache tenants) : IEndpointFilter
     {
         var http = context.HttpContext;
         var tenantId = (string)http.Request.RouteValues["tenantId"]!;
-        if (http.GetCaller().IsOperator && !(await tenants.GetAsync(tenantId)).Exists)
+        var caller = http.FindCaller();
+        if (caller is null && !Identifier.IsValid(tenantId))
+        {
+            return ApiProblem.TenantNotFound(tenantId);
+        }
+
+        if ((caller is null || caller.IsOperator) && !(await tenants.GetAsync(tenantId)).Exists)
         {
             return ApiProblem.TenantNotFound(tenantId);
         }

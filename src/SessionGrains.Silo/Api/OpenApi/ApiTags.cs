@@ -33,6 +33,12 @@ public static class ApiTags
     /// <summary>A tenant's registered clients (relying parties).</summary>
     public const string Clients = "Clients";
 
+    /// <summary>A tenant's signing keys (rotation).</summary>
+    public const string SigningKeys = "Signing keys";
+
+    /// <summary>The tenant's JWKS and OpenID Provider metadata, served without a key.</summary>
+    public const string Discovery = "Discovery";
+
     /// <summary>The web console's own sessions.</summary>
     public const string Console = "Console";
 
@@ -49,6 +55,8 @@ public static class ApiTags
         (Audit, "Every administrative action and every refused one: who, from where, what, on what, and how it ended. As JSON pages or as CSV."),
         (SavedFilters, "Session-table queries an administrator or auditor key saves for itself: private to the key, validated as the table validates its query string."),
         (Clients, "A tenant's registered clients (relying parties): their names and back-channel logout URIs. The tenant-admin's."),
+        (SigningKeys, "The keys that sign a tenant's back-channel logout tokens (ES256): the tenant-admin rotates them; a replaced key stays published for 24 hours."),
+        (Discovery, "What relying parties fetch without any key: the tenant's JWK Set (its public signing keys) and its OpenID Provider metadata (issuer, endpoints, back-channel logout support)."),
         (Console, "Signing in to the web console with an API key: a console session of the tenant, held in an HttpOnly cookie that then stands for the key on every /api/v1 route, with a CSRF token on every change."),
     ];
 }

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.OpenApi;
 using SessionGrains.Silo.Api.Auth;
 using SessionGrains.Silo.Api.Console;
@@ -10,6 +12,7 @@ namespace SessionGrains.Silo.Api.OpenApi;
 /// console's cookie as the alternative on every operation but the console's sign-in, which takes a key.
 /// Two kinds of route take neither: the OAuth operations take client credentials in HTTP Basic, and
 /// forward auth a gateway's key in <c>X-Api-Key</c>, as <c>Authorization</c> there is the user's.
+/// The routes marked <see cref="IAllowAnonymous"/> (discovery) take nothing, and get no requirement.
 /// </summary>
 internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
 {
@@ -66,8 +69,18 @@ internal sealed class BearerKeyTransformer : IOpenApiDocumentTransformer
         var requirement = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] };
         var console = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ConsoleSchemeName, document)] = [] };
         var client = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ClientSchemeName, document)] = [] };
+        // Read from the endpoints' metadata, the same mark the authentication middleware reads.
+        var anonymous = context.DescriptionGroups.SelectMany(g => g.Items)
+            .Where(d => d.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
+            .Select(d => d.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().LastOrDefault()?.EndpointName)
+            .ToHashSet(StringComparer.Ordinal);
         foreach (var (_, operation) in document.Operations().Where(o => o.Path.StartsWith("/api/v1/", StringComparison.Ordinal)))
         {
+            if (operation.OperationId is { } id && anonymous.Contains(id))
+            {
+                continue;
+            }
+
             if (operation.Tags?.Any(t => t.Name == ApiTags.OAuth) == true)
             {
                 // These take client credentials only: no bearer key, no console cookie.
