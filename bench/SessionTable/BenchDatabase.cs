@@ -64,6 +64,18 @@ public sealed class BenchDatabase : IAsyncDisposable
         return (long)size.ExecuteScalar()!;
     }
 
+    /// <summary>How many of a tenant's sessions are stored active right now (a logout-all's notices go to exactly these).</summary>
+    public async Task<long> CountStoredActiveAsync(string tenantId)
+    {
+        await using System.Data.Common.DbConnection connection = _file is not null
+            ? new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString)
+            : new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM Sessions WHERE TenantId = '{tenantId}' AND Status = 0";
+        return Convert.ToInt64(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>A writer of seeded rows, values in <see cref="Seeder"/>'s column order.</summary>
     public ISeedSink OpenSink(string[] columns) => _file is not null ? new SqliteSink(ConnectionString, columns) : new PostgresSink(ConnectionString, columns);
 

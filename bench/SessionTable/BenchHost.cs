@@ -130,7 +130,7 @@ public sealed class BenchApi(Uri baseAddress) : IDisposable
         Timeout = TimeSpan.FromMinutes(10),
     };
 
-    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string key, object? body = null)
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string key, object? body = null, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -140,12 +140,13 @@ public sealed class BenchApi(Uri baseAddress) : IDisposable
         }
 
         var clock = Stopwatch.StartNew();
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
         return new ApiResponse(response.StatusCode, text, clock.Elapsed.TotalMilliseconds);
     }
 
-    public Task<ApiResponse> GetAsync(string path, string key = BenchHost.OperatorKey) => SendAsync(HttpMethod.Get, path, key);
+    public Task<ApiResponse> GetAsync(string path, string key = BenchHost.OperatorKey, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, path, key, cancellationToken: cancellationToken);
 
     public Task<ApiResponse> PostAsync(string path, object? body, string key = BenchHost.OperatorKey) => SendAsync(HttpMethod.Post, path, key, body);
 

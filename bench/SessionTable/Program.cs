@@ -47,7 +47,7 @@ try
         // The back-channel logout benchmark: the host on the seeded file, every shard loaded first.
         await using var backchannelHost = await BenchHost.StartAsync(database, options.Shards);
         await new Measurements(backchannelHost, seeded, options, report).LoadAsync();
-        var backchannel = new BackchannelMeasurements(backchannelHost, seeded, receiver);
+        var backchannel = new BackchannelMeasurements(backchannelHost, database, seeded, receiver);
         var backchannelMarkdown = await backchannel.RunAsync();
         Console.WriteLine();
         Console.WriteLine(backchannelMarkdown);

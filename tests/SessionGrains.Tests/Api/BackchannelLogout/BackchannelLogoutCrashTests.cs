@@ -29,7 +29,6 @@ public abstract class BackchannelLogoutCrashTests(ITestDatabases databases, int 
                 "SessionGrains:BackchannelLogout:MaxRetrySeconds=2",
                 "SessionGrains:BackchannelLogout:RequestTimeoutSeconds=2",
                 "SessionGrains:BackchannelLogout:LeaseSeconds=10",
-                "SessionGrains:SigningKeys:EncryptionKey=" + Convert.ToBase64String(new byte[32]),
             ],
         };
         await using var cluster = await SiloProcessCluster.StartAsync(settings, silos);
