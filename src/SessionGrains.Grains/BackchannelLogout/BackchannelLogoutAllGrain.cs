@@ -36,23 +36,33 @@ internal sealed partial class BackchannelLogoutAllGrain(
 
         var clients = (await GrainFactory.GetGrain<IClientRegistryGrain>(tenantId).List())
             .Where(c => c.Registration.BackchannelLogoutUri is not null).ToList();
+        var unsaved = false;
         foreach (var marker in due)
         {
+            var targets = marker.NotBefore >= time.GetUtcNow() - Horizon
+                ? clients.Where(c => marker.ClientId is null || marker.ClientId == c.ClientId).ToList()
+                : [];
             var queued = 0;
-            if (marker.NotBefore >= time.GetUtcNow() - Horizon)
+            foreach (var client in targets)
             {
-                foreach (var client in clients.Where(c => marker.ClientId is null || marker.ClientId == c.ClientId))
-                {
-                    queued += await outbox.QueueCoveredAsync(
-                        tenantId, marker, client.ClientId, client.Registration.BackchannelLogoutUri!, CancellationToken.None);
-                }
+                queued += await outbox.QueueCoveredAsync(
+                    tenantId, marker, client.ClientId, client.Registration.BackchannelLogoutUri!, CancellationToken.None);
             }
 
             // Queueing again is harmless (a session has one notice), so a crash before this write
-            // only repeats the statement.
+            // only repeats the statements; a marker that told no one needs no write of its own.
             state.State.QueuedThrough = marker.Version;
+            unsaved = targets.Count == 0;
+            if (!unsaved)
+            {
+                await state.WriteOrForgetAsync(this);
+                LogQueued(tenantId, marker.NotBefore, queued);
+            }
+        }
+
+        if (unsaved)
+        {
             await state.WriteOrForgetAsync(this);
-            LogQueued(tenantId, marker.NotBefore, queued);
         }
 
         return state.State.QueuedThrough;

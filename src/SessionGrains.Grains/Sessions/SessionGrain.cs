@@ -247,12 +247,14 @@ internal sealed partial class SessionGrain(
 
     private async Task EndAsync(EndReason reason, SessionStatus status = SessionStatus.Terminated, DateTimeOffset? at = null, Audit.AuditRecord? audit = null)
     {
+        // Before anything changes: an end whose client cannot be looked up is not stored at all.
+        var notice = await LogoutNoticeAsync();
         S.Status = status;
         S.EndedAt = at ?? time.GetUtcNow();
         S.EndReason = reason;
         CancelActivityFlush();
         S.PendingAudit = audit;
-        S.PendingLogout = await LogoutNoticeAsync();
+        S.PendingLogout = notice;
         try
         {
             await WriteAsync();
@@ -273,7 +275,18 @@ internal sealed partial class SessionGrain(
     /// </summary>
     private async Task<LogoutNotice?> LogoutNoticeAsync()
     {
-        var client = await GrainFactory.GetGrain<IClientRegistryGrain>(Key.TenantId).Get(S.SignIn.ClientId);
+        RegisteredClient? client;
+        try
+        {
+            client = await GrainFactory.GetGrain<IClientRegistryGrain>(Key.TenantId).Get(S.SignIn.ClientId);
+        }
+        catch (Exception ex) when (ex is not ChangeNotStoredException)
+        {
+            // Without the client's URI the end would lose its notice; it is not made now, and the
+            // caller retries (503), or the next access finds the deadline passed again.
+            throw new ChangeNotStoredException($"The client registry of tenant {Key.TenantId} did not answer; the end is not stored.", ex);
+        }
+
         return client?.Registration.BackchannelLogoutUri is { } uri ? new LogoutNotice(S.SignIn.ClientId, S.SignIn.UserId, uri, time.GetUtcNow()) : null;
     }
 

@@ -430,7 +430,7 @@ public sealed class IsolationMatrixTests(SiloFixture fixture) : IAsyncLifetime
             s => Now(post, $"{P(s)}/clients", new { clientId = TestData.Id("c"), name = "C" }));
         yield return new("GET", $"{T}/clients", Admins, ok, true, forbidden, forbidden, true, s => Now(get, $"{P(s)}/clients?pageSize=500"));
         yield return new("GET", $"{T}/clients/{{clientId}}", Admins, ok, true, forbidden, forbidden, true, s => Now(get, $"{P(s)}/clients/{ClientOf(s)}"));
-        yield return new("GET", $"{T}/clients/{{clientId}}/backchannel-logout", Admins, ok, true, forbidden, forbidden, true,
+        yield return new("GET", $"{T}/clients/{{clientId}}/backchannel-logout", Admins, ok, true, forbidden, forbidden, false,
             s => Now(get, $"{P(s)}/clients/{ClientOf(s)}/backchannel-logout"));
         yield return new("PUT", $"{T}/clients/{{clientId}}", Admins, ok, true, forbidden, forbidden, false,
             s => Now(put, $"{P(s)}/clients/{ClientOf(s)}", new { clientId = ClientOf(s), name = ClientOf(s), backchannelLogoutUri = "https://rp.example/logout" }));

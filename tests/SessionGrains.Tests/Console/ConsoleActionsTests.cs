@@ -20,6 +20,9 @@ public sealed class ConsoleActionsTests(BrowserFixture fixture)
     public async Task The_details_page_shows_every_field_and_the_users_other_sessions_and_ends_the_session()
     {
         var seed = await ConsoleSeed.CreateAsync(fixture);
+        // The portal tells a back-channel logout URI where nothing listens: its notice stays pending.
+        (await fixture.Api.PostAsync($"/api/v1/tenants/{seed.TenantId}/clients", fixture.Api.OperatorKey,
+            new { clientId = "portal", name = "Portal", backchannelLogoutUri = "http://127.0.0.1:9/logout" })).Expect(System.Net.HttpStatusCode.Created);
         var ada = await seed.SignInAsync("ada", 0, clientId: "portal", ipAddress: "203.0.113.7", email: "ada@acme.test", sessionName: "Chrome on Mac");
         var adaPhone = await seed.SignInAsync("ada", 2, clientId: "mobile", email: "ada@acme.test", sessionName: "Safari on iPhone");
         await seed.SignInAsync("bob", 1);
@@ -37,6 +40,7 @@ public sealed class ConsoleActionsTests(BrowserFixture fixture)
         await Expect(Field("userEmail")).ToHaveTextAsync("ada@acme.test");
         await Expect(Field("status")).ToHaveTextAsync("Active");
         await Expect(Field("endReason")).ToHaveTextAsync("—");
+        await Expect(Field("backchannelLogout")).ToHaveTextAsync("—");
         await Expect(Field("clientId")).ToHaveTextAsync("portal");
         await Expect(Field("clientType")).ToHaveTextAsync("browser");
         await Expect(Field("identityProvider")).ToHaveTextAsync("okta");
@@ -71,6 +75,7 @@ public sealed class ConsoleActionsTests(BrowserFixture fixture)
         await Expect(console.ByTestId("toast").Last).ToContainTextAsync("ended");
         await Expect(Field("status")).ToHaveTextAsync("Terminated");
         await Expect(Field("endReason")).ToContainTextAsync("admin_terminated");
+        await Expect(Field("backchannelLogout")).ToContainTextAsync("Pending");
         await Expect(console.ByTestId("details-terminate")).ToHaveCountAsync(0);
         var stored = await seed.SessionAsync(ada.SessionId);
         Assert.Equal("terminated", stored.Str("status"));

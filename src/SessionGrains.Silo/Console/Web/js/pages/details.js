@@ -5,7 +5,7 @@ import { denylistUser, logoutUser, terminateSession, undenylistUser } from '../a
 import { hashFor, navigate } from '../route.js';
 import { button, h, none, replaceChildren } from '../ui/dom.js';
 import { dateTime, duration, endReason, expiresIn, number, relative, shortDateTime, shortUserAgent } from '../ui/format.js';
-import { currentSessionTag, neutralTag, statusTag, timeCell } from '../ui/tags.js';
+import { currentSessionTag, deliveryTag, neutralTag, statusTag, timeCell } from '../ui/tags.js';
 
 const userSessionsPageSize = 50;
 
@@ -14,6 +14,18 @@ function when(iso, { future = false } = {}) {
   return h('span', null,
     h('time', { dateTime: iso, title: iso }, dateTime(iso)),
     h('span', { class: 'muted' }, ` · ${future ? expiresIn(iso) || relative(iso) : relative(iso)}`));
+}
+
+/** How the session's logout token is being delivered to its client: status, attempts, last error. */
+function backchannelLogout(s) {
+  const b = s.backchannelLogout;
+  if (!b) return null;
+  const attempts = `${number(b.attempts)} ${b.attempts === 1 ? 'attempt' : 'attempts'}`;
+  return h('span', null,
+    deliveryTag(b.status),
+    h('span', { class: 'muted' }, ` · ${attempts}`),
+    b.lastAttemptAt ? h('span', { class: 'muted' }, ` · last ${relative(b.lastAttemptAt)}`) : null,
+    b.lastError ? h('span', { class: 'muted small block' }, `Last error: ${b.lastError}`) : null);
 }
 
 /** The groups of fields shown, each [data-field, label, render(session)]. */
@@ -36,6 +48,7 @@ const groups = [
     ['clientId', 'Client', (s) => s.clientId],
     ['clientType', 'Client type', (s) => s.clientType],
     ['ipAddress', 'IP address', (s) => h('span', { class: 'mono' }, s.ipAddress)],
+    ['backchannelLogout', 'Back-channel logout', backchannelLogout],
     ['userAgent', 'User agent', (s) => (s.userAgent ? h('span', null, h('span', { class: 'ua-full' }, s.userAgent), h('span', { class: 'muted small block' }, shortUserAgent(s.userAgent))) : null)],
   ]],
   ['Timing', [

@@ -13,6 +13,14 @@ export function currentSessionTag() {
   return h('span', { class: 'tag tag-current', testid: 'current-session-tag', title: 'The console session you are using now' }, 'Current session');
 }
 
+const deliveryLabels = { pending: 'Pending', delivered: 'Delivered', failed: 'Failed' };
+const deliveryClasses = { pending: 'tag-status-expired', delivered: 'tag-outcome-success', failed: 'tag-outcome-denied' };
+
+/** A back-channel logout delivery's status: pending (amber), delivered (green), failed (red). */
+export function deliveryTag(status) {
+  return h('span', { class: ['tag', deliveryClasses[status] ?? 'tag-neutral'], data: { status } }, deliveryLabels[status] ?? status);
+}
+
 /** A neutral tag (kind, role). */
 export function neutralTag(text) {
   return h('span', { class: 'tag tag-neutral' }, text);
