@@ -14,37 +14,17 @@ sessions="${BENCH_SESSIONS:-114000}"
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
 
-if ! command -v nginx >/dev/null 2>&1; then
-  log "installing nginx (Debian package)"
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >&2
-fi
+ensure_nginx
 
 port="$(free_port)"
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$port;
-    location /logout { return 200; }
-  }
-}
+# The receiver: every POST to /logout answered 200, as a relying party that accepts the token.
+start_nginx <<CONF
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$port;
+        location /logout { return 200; }
+    }
 CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-pids+=($!)
 deadline=$((SECONDS + 15))
 until curl -fsS -o /dev/null -X POST "http://127.0.0.1:$port/logout"; do
   ((SECONDS < deadline)) || { log "nginx did not start"; cat "$work/nginx/error.log" >&2; exit 1; }

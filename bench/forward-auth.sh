@@ -25,11 +25,7 @@ rounds="${BENCH_ROUNDS:-1}"
 source "$root/bench/lib.sh"
 
 ensure_wrk
-if ! command -v nginx >/dev/null 2>&1; then
-  log "installing nginx (Debian package)"
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >&2
-fi
+ensure_nginx
 
 log "building Release"
 dotnet build "$root/src/SessionGrains.Silo/SessionGrains.Silo.csproj" -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
@@ -87,21 +83,7 @@ LUA
 gateway_port="$(free_port)"
 direct_port="$(free_port)"
 app_port="$(free_port)"
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<NGINX
-daemon off;
-master_process off;
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    client_body_temp_path $work/nginx/client_body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    access_log off;
+start_nginx <<NGINX
 
     upstream sessiongrains { server 127.0.0.1:$silo_port; keepalive 64; }
     upstream app { server 127.0.0.1:$app_port; keepalive 64; }
@@ -144,13 +126,8 @@ http {
             proxy_set_header Connection "";
         }
     }
-}
 NGINX
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" -t 2>"$work/nginx-test.log" || { cat "$work/nginx-test.log" >&2; exit 1; }
-log "starting nginx: gateway 127.0.0.1:$gateway_port, direct 127.0.0.1:$direct_port, app 127.0.0.1:$app_port"
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" >"$work/nginx.log" 2>&1 &
-nginx_pid=$!
-pids+=("$nginx_pid")
+log "started nginx: gateway 127.0.0.1:$gateway_port, direct 127.0.0.1:$direct_port, app 127.0.0.1:$app_port"
 
 # Both sides answer before anything is measured: a live token passes the gateway with its user.
 deadline=$((SECONDS + 30))

@@ -126,3 +126,41 @@ per_round() {
   for ((r = 1; r <= rounds; r++)); do "$fn" "$name-$r"; echo; done | awk 'NF { print $1 }'
 }
 joined() { paste -sd' ' | sed 's/ /, /g'; }
+
+ensure_nginx() {
+  if ! command -v nginx >/dev/null 2>&1; then
+    log "installing nginx (Debian package)"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >&2
+  fi
+}
+
+# Starts nginx as this user, in the foreground, one process, its configuration, pid, logs and
+# temp files in $work/nginx, with the http block's body read from standard input; checks the
+# configuration first. Sets nginx_pid and appends it to pids. The caller waits for its servers.
+start_nginx() {
+  mkdir -p "$work/nginx"
+  {
+    cat <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    client_body_temp_path $work/nginx/client_body;
+    proxy_temp_path $work/nginx/proxy;
+    fastcgi_temp_path $work/nginx/fastcgi;
+    uwsgi_temp_path $work/nginx/uwsgi;
+    scgi_temp_path $work/nginx/scgi;
+    access_log off;
+CONF
+    cat
+    echo "}"
+  } >"$work/nginx/nginx.conf"
+  nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" -t 2>"$work/nginx-test.log" || { cat "$work/nginx-test.log" >&2; exit 1; }
+  nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" >"$work/nginx.log" 2>&1 &
+  nginx_pid=$!
+  pids+=("$nginx_pid")
+}

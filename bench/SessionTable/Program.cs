@@ -23,6 +23,18 @@ await using var database = options.Provider == "postgres"
     : BenchDatabase.Sqlite(Path.Combine(workDir, "bench.db"));
 database.Keep = options.KeepDatabase;
 var report = new Report(options);
+
+// A mode's figures: printed, and written to --output when given.
+async Task WriteAsync(string markdown)
+{
+    Console.WriteLine();
+    Console.WriteLine(markdown);
+    if (options.Output is { } output)
+    {
+        await File.WriteAllTextAsync(output, markdown);
+        Console.WriteLine($"Written to {output}");
+    }
+}
 var total = Stopwatch.StartNew();
 try
 {
@@ -48,15 +60,7 @@ try
         await using var backchannelHost = await BenchHost.StartAsync(database, options.Shards);
         await new Measurements(backchannelHost, seeded, options, report).LoadAsync();
         var backchannel = new BackchannelMeasurements(backchannelHost, database, seeded, receiver);
-        var backchannelMarkdown = await backchannel.RunAsync();
-        Console.WriteLine();
-        Console.WriteLine(backchannelMarkdown);
-        if (options.Output is { } backchannelOutput)
-        {
-            await File.WriteAllTextAsync(backchannelOutput, backchannelMarkdown);
-            Console.WriteLine($"Written to {backchannelOutput}");
-        }
-
+        await WriteAsync(await backchannel.RunAsync());
         return backchannel.Met ? 0 : 2;
     }
 
@@ -66,15 +70,7 @@ try
         await using var consoleHost = await BenchHost.StartAsync(database, options.Shards);
         await new Measurements(consoleHost, seeded, options, report).LoadAsync();
         var figures = await new ConsoleMeasurements(consoleHost, seeded, options).RunAsync();
-        var consoleMarkdown = figures.ToMarkdown(ConsoleMeasurements.BrowserVersion());
-        Console.WriteLine();
-        Console.WriteLine(consoleMarkdown);
-        if (options.Output is { } consoleOutput)
-        {
-            await File.WriteAllTextAsync(consoleOutput, consoleMarkdown);
-            Console.WriteLine($"Written to {consoleOutput}");
-        }
-
+        await WriteAsync(figures.ToMarkdown(ConsoleMeasurements.BrowserVersion()));
         return figures.AllMet ? 0 : 2;
     }
 

@@ -114,30 +114,10 @@ public sealed class AuditStore : IAsyncDisposable
     }
 
     /// <summary>Deletes every record older than <paramref name="before"/>, a chunk at a time; says how many.</summary>
-    public async Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        long purged = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            int deleted;
-            using (await _provider.EnterWriteAsync(_connectionString, cancellationToken))
-            {
-                await using var connection = _provider.CreateConnection(_connectionString);
-                await connection.OpenAsync(cancellationToken);
-                await using var command = SqlStatements.Command(
-                    connection, PurgeSql, ("Before", before.ToUnixTimeMilliseconds()), ("Chunk", PurgeChunk));
-                deleted = await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            purged += deleted;
-            if (deleted < PurgeChunk)
-            {
-                break;
-            }
-        }
-
-        return purged;
-    }
+    public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => ChunkedDelete.RunAsync(
+        _provider, _connectionString,
+        new SqlStatement(PurgeSql, [("Before", before.ToUnixTimeMilliseconds(), DbType.Int64), ("Chunk", PurgeChunk, DbType.Int32)]),
+        PurgeChunk, cancellationToken);
 
     /// <summary>Stops taking writes and finishes those queued.</summary>
     public ValueTask DisposeAsync() => _writes.DisposeAsync();

@@ -232,30 +232,10 @@ public sealed class BackchannelOutbox : IBackchannelOutbox, IAsyncDisposable
     }
 
     /// <summary>Deletes delivered and failed rows last attempted before <paramref name="before"/>, a chunk at a time; says how many.</summary>
-    public async Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        long purged = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            int deleted;
-            using (await _provider.EnterWriteAsync(_connectionString, cancellationToken))
-            {
-                await using var connection = _provider.CreateConnection(_connectionString);
-                await connection.OpenAsync(cancellationToken);
-                await using var command = Typed(connection, PurgeSql,
-                    ("Before", before.ToUnixTimeMilliseconds(), DbType.Int64), ("Chunk", PurgeChunk, DbType.Int32));
-                deleted = await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            purged += deleted;
-            if (deleted < PurgeChunk)
-            {
-                break;
-            }
-        }
-
-        return purged;
-    }
+    public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => ChunkedDelete.RunAsync(
+        _provider, _connectionString,
+        new SqlStatement(PurgeSql, [("Before", before.ToUnixTimeMilliseconds(), DbType.Int64), ("Chunk", PurgeChunk, DbType.Int32)]),
+        PurgeChunk, cancellationToken);
 
     /// <summary>Stops taking outcomes and commits those queued.</summary>
     public ValueTask DisposeAsync() => _outcomes.DisposeAsync();

@@ -268,6 +268,25 @@ public sealed class BackchannelLogoutTests(BackchannelLogoutFixture fixture) : I
         Assert.Equal(0, never["pending"]!.GetValue<long>() + never["delivered"]!.GetValue<long>() + never["failed"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task Delivered_notices_are_purged_after_the_retention_and_undelivered_ones_stay()
+    {
+        var t = await NewTenantAsync();
+        var delivered = await EndOneAsync(t);
+        Receiver.FailNext(t.Endpoint, 1_000);
+        var pending = (await Api.SignInAsync(t.Id, t.Service, TestData.Id("u"))).Str("sessionId");
+        (await Api.DeleteAsync($"{t.Path}/sessions/{pending}", t.Admin)).Expect(HttpStatusCode.NoContent);
+        await UntilDetailsAsync(t, pending, d => d["attempts"]!.GetValue<int>() >= 1);
+        Assert.Equal((1, 1, 0), await ProgressAsync(t, "portal"));
+
+        // Seven days after its last attempt a delivered notice goes (the purge runs hourly on the
+        // session clock); the pending one stays, whatever its age, until it is delivered or given up.
+        fixture.Time.Advance(TimeSpan.FromDays(7) + TimeSpan.FromHours(2));
+        await UntilAsync(async () => (await ProgressAsync(t, "portal")).Delivered == 0, "the delivered notice was never purged");
+        Assert.Equal(1, (await ProgressAsync(t, "portal")).Pending + (await ProgressAsync(t, "portal")).Failed);
+        Assert.Null((await Api.GetAsync($"{t.Path}/sessions/{delivered.SessionId}", t.Admin)).Expect(HttpStatusCode.OK).Json["backchannelLogout"]);
+    }
+
     private async Task<(string SessionId, string Token)> EndOneAsync(Tenant t)
     {
         var user = TestData.Id("u");
