@@ -39,15 +39,11 @@ internal sealed partial class BackchannelLogoutAllGrain(
         var unsaved = false;
         foreach (var marker in due)
         {
-            var targets = marker.NotBefore >= time.GetUtcNow() - Horizon
-                ? clients.Where(c => marker.ClientId is null || marker.ClientId == c.ClientId).ToList()
+            List<LogoutTarget> targets = marker.NotBefore >= time.GetUtcNow() - Horizon
+                ? [.. clients.Where(c => marker.ClientId is null || marker.ClientId == c.ClientId)
+                    .Select(c => new LogoutTarget(c.ClientId, c.Registration.BackchannelLogoutUri!))]
                 : [];
-            var queued = 0;
-            foreach (var client in targets)
-            {
-                queued += await outbox.QueueCoveredAsync(
-                    tenantId, marker, client.ClientId, client.Registration.BackchannelLogoutUri!, CancellationToken.None);
-            }
+            var queued = targets.Count > 0 ? await outbox.QueueCoveredAsync(tenantId, marker, targets, CancellationToken.None) : 0;
 
             // Queueing again is harmless (a session has one notice), so a crash before this write
             // only repeats the statements; a marker that told no one needs no write of its own.

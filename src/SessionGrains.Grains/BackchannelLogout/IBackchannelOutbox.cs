@@ -11,9 +11,12 @@ namespace SessionGrains.Grains.BackchannelLogout;
 public interface IBackchannelOutbox
 {
     /// <summary>
-    /// Queues a notice to <paramref name="uri"/> for every session of <paramref name="clientId"/>
-    /// that is stored as active and that <paramref name="marker"/> covers (<see cref="LogoutAllRule.Covers"/>),
-    /// unless it has one already. Says how many were queued.
+    /// Queues a notice for every session of one of <paramref name="targets"/>' clients (to that
+    /// client's URI) that is stored as active and that <paramref name="marker"/> covers
+    /// (<see cref="LogoutAllRule.Covers"/>), unless it has one already. Says how many were queued.
     /// </summary>
-    Task<int> QueueCoveredAsync(string tenantId, LogoutAllMarker marker, string clientId, string uri, CancellationToken cancellationToken);
+    Task<int> QueueCoveredAsync(string tenantId, LogoutAllMarker marker, IReadOnlyList<LogoutTarget> targets, CancellationToken cancellationToken);
 }
+
+/// <summary>A client to tell of a logout-all, and where.</summary>
+public sealed record LogoutTarget(string ClientId, string Uri);

@@ -24,6 +24,9 @@ internal sealed partial class BackchannelDelivery : BackgroundService
     /// <summary>The most tokens one signing call carries.</summary>
     private const int SignChunk = 256;
 
+    /// <summary>The most receivers one round looks at (the next round starts after the last of them).</summary>
+    private const int MaxReceiversPerRound = 1_000;
+
     private static readonly MediaTypeHeaderValue FormType = new("application/x-www-form-urlencoded");
 
     private readonly BackchannelOutbox _outbox;
@@ -38,6 +41,8 @@ internal sealed partial class BackchannelDelivery : BackgroundService
     private readonly SemaphoreSlim _answered = new(0, 1);
     private readonly DeliveryPace _pace;
     private int _inFlight;
+    private int _round;
+    private string _receiversAfter = "";
 
     /// <summary>A worker over <paramref name="outbox"/>; times of the outbox come from the session clock.</summary>
     public BackchannelDelivery(
@@ -106,7 +111,12 @@ internal sealed partial class BackchannelDelivery : BackgroundService
         base.Dispose();
     }
 
-    /// <summary>One claim: due rows, as many as room and pace allow, each sent on its own. Says how many.</summary>
+    /// <summary>
+    /// One round: the receivers with notices due, each in turn (the round starts one further each
+    /// time, so none is always last), skipping those with enough of this silo's requests already,
+    /// each claimed for as many as its room, the silo's room and the pace allow; every notice is
+    /// then sent on its own. Says how many were claimed.
+    /// </summary>
     private async Task<int> ClaimAndSendAsync(CancellationToken stoppingToken)
     {
         var room = Math.Min(_options.BatchSize, _options.MaxInFlight - Volatile.Read(ref _inFlight));
@@ -116,7 +126,11 @@ internal sealed partial class BackchannelDelivery : BackgroundService
         }
 
         var now = _time.GetUtcNow();
-        if (!await _outbox.AnyDueAsync(now, stoppingToken))
+        var due = await _outbox.DueReceiversAsync(now, _receiversAfter, MaxReceiversPerRound, stoppingToken);
+        // More receivers than a round looks at: the next round goes on from the last one seen.
+        _receiversAfter = due.Count == MaxReceiversPerRound ? due[^1] : "";
+        var open = due.Where(r => ReceiverRoom(r) > 0).ToList();
+        if (open.Count == 0)
         {
             return 0;
         }
@@ -130,19 +144,30 @@ internal sealed partial class BackchannelDelivery : BackgroundService
             return 1;
         }
 
-        var busy = _receivers.Where(r => r.Value.InFlight >= _options.MaxQueuedPerReceiver).Select(r => r.Key).Take(100).ToList();
-        var claimed = await _outbox.ClaimAsync(now, now + TimeSpan.FromSeconds(_options.LeaseSeconds), allowed, busy, stoppingToken);
-        _pace.GiveBack(allowed - claimed.Count);
-        foreach (var tenant in claimed.GroupBy(e => e.TenantId))
+        var claimed = 0;
+        var start = (int)(unchecked((uint)_round++) % (uint)open.Count);
+        var leaseUntil = now + TimeSpan.FromSeconds(_options.LeaseSeconds);
+        for (var i = 0; i < open.Count && claimed < allowed; i++)
         {
-            foreach (var chunk in tenant.Chunk(SignChunk))
+            var receiver = open[(start + i) % open.Count];
+            var rows = await _outbox.ClaimAsync(now, leaseUntil, receiver, Math.Min(ReceiverRoom(receiver), allowed - claimed), stoppingToken);
+            claimed += rows.Count;
+            foreach (var tenant in rows.GroupBy(e => e.TenantId))
             {
-                await SignAndSendAsync(tenant.Key, chunk, stoppingToken);
+                foreach (var chunk in tenant.Chunk(SignChunk))
+                {
+                    await SignAndSendAsync(tenant.Key, chunk, stoppingToken);
+                }
             }
         }
 
-        return claimed.Count;
+        _pace.GiveBack(allowed - claimed);
+        return claimed;
     }
+
+    /// <summary>How many more of <paramref name="receiver"/>'s notices this silo may hold unanswered.</summary>
+    private int ReceiverRoom(string receiver) =>
+        _options.MaxQueuedPerReceiver - (_receivers.TryGetValue(receiver, out var known) ? Volatile.Read(ref known.InFlight) : 0);
 
     private async Task SignAndSendAsync(string tenantId, OutboxEntry[] entries, CancellationToken stoppingToken)
     {

@@ -29,21 +29,35 @@ public sealed class BackchannelOutbox : IBackchannelOutbox, IAsyncDisposable
         "WHERE EXISTS (SELECT 1 FROM Sessions WHERE TenantId = @TenantId AND SessionId = @SessionId AND Version = @RowVersion) " +
         "ON CONFLICT DO NOTHING";
 
-    // The covered sessions of one client between two session ids: LogoutAllRule.Covers in SQL
-    // (versions when both sides have one, else sign-in time against the marker's).
+    // The covered sessions of the targets' clients between two session ids, each to its client's
+    // URI: LogoutAllRule.Covers in SQL (versions when both sides have one, else sign-in time
+    // against the marker's). {0} is the targets, as a VALUES list.
     private const string QueueCoveredSql =
+        "WITH Targets (ClientId, Uri, Receiver) AS (VALUES {0}) " +
         $"INSERT INTO BackchannelOutbox ({Columns}) " +
-        "SELECT TenantId, SessionId, ClientId, UserId, @Uri, @Receiver, 0, 0, @QueuedAt, @QueuedAt, NULL, NULL FROM Sessions " +
-        "WHERE TenantId = @TenantId AND SessionId > @After AND (@Upto IS NULL OR SessionId <= @Upto) " +
-        "AND ClientId = @ClientId AND Status = @Active " +
-        "AND ((@MarkerVersion > 0 AND TenantVersion > 0 AND TenantVersion < @MarkerVersion) " +
-        "OR ((@MarkerVersion = 0 OR TenantVersion = 0) AND CreatedAt < @NotBefore)) " +
+        "SELECT s.TenantId, s.SessionId, s.ClientId, s.UserId, t.Uri, t.Receiver, 0, 0, @QueuedAt, @QueuedAt, NULL, NULL " +
+        "FROM Sessions s JOIN Targets t ON t.ClientId = s.ClientId " +
+        "WHERE s.TenantId = @TenantId AND s.SessionId > @After AND (@Upto IS NULL OR s.SessionId <= @Upto) AND s.Status = @Active " +
+        "AND ((@MarkerVersion > 0 AND s.TenantVersion > 0 AND s.TenantVersion < @MarkerVersion) " +
+        "OR ((@MarkerVersion = 0 OR s.TenantVersion = 0) AND s.CreatedAt < @NotBefore)) " +
         "ON CONFLICT DO NOTHING";
+
+    /// <summary>The most clients one queueing statement names.</summary>
+    private const int TargetChunk = 100;
 
     private const string ChunkEndSql =
         "SELECT SessionId FROM Sessions WHERE TenantId = @TenantId AND SessionId > @After ORDER BY SessionId LIMIT 1 OFFSET @Skip";
 
-    private const string AnyDueSql = "SELECT 1 FROM BackchannelOutbox WHERE Status = 0 AND DueAt <= @Now LIMIT 1";
+    // The receivers with a due notice, by a loose index scan of (Status, Receiver, DueAt): one
+    // index seek per receiver, whatever number of notices each holds, so a receiver with a million
+    // waiting costs what one with ten does.
+    private const string DueReceiversSql =
+        "WITH RECURSIVE r (Receiver) AS (" +
+        "SELECT (SELECT MIN(Receiver) FROM BackchannelOutbox WHERE Status = 0 AND Receiver > @After) " +
+        "UNION ALL SELECT (SELECT MIN(o.Receiver) FROM BackchannelOutbox o WHERE o.Status = 0 AND o.Receiver > r.Receiver) " +
+        "FROM r WHERE r.Receiver IS NOT NULL) " +
+        "SELECT Receiver FROM r WHERE Receiver IS NOT NULL " +
+        "AND (SELECT MIN(d.DueAt) FROM BackchannelOutbox d WHERE d.Status = 0 AND d.Receiver = r.Receiver) <= @Now LIMIT @Limit";
 
     private const string Returned = "TenantId, SessionId, ClientId, UserId, Uri, Receiver, Attempts, QueuedAt";
 
@@ -51,12 +65,13 @@ public sealed class BackchannelOutbox : IBackchannelOutbox, IAsyncDisposable
     // silo dies before recording the attempt, the row is due again when the lease runs out.
     private const string SqliteClaimSql =
         "UPDATE BackchannelOutbox SET DueAt = @LeaseUntil WHERE rowid IN " +
-        "(SELECT rowid FROM BackchannelOutbox WHERE Status = 0 AND DueAt <= @Now{0} ORDER BY DueAt LIMIT @Limit) " +
+        "(SELECT rowid FROM BackchannelOutbox WHERE Status = 0 AND Receiver = @Receiver AND DueAt <= @Now ORDER BY DueAt LIMIT @Limit) " +
         $"RETURNING {Returned}";
 
     private const string PostgresClaimSql =
         "UPDATE BackchannelOutbox o SET DueAt = @LeaseUntil FROM " +
-        "(SELECT TenantId, SessionId FROM BackchannelOutbox WHERE Status = 0 AND DueAt <= @Now{0} ORDER BY DueAt LIMIT @Limit FOR UPDATE SKIP LOCKED) c " +
+        "(SELECT TenantId, SessionId FROM BackchannelOutbox WHERE Status = 0 AND Receiver = @Receiver AND DueAt <= @Now " +
+        "ORDER BY DueAt LIMIT @Limit FOR UPDATE SKIP LOCKED) c " +
         "WHERE o.TenantId = c.TenantId AND o.SessionId = c.SessionId " +
         "RETURNING o.TenantId, o.SessionId, o.ClientId, o.UserId, o.Uri, o.Receiver, o.Attempts, o.QueuedAt";
 
@@ -111,71 +126,82 @@ public sealed class BackchannelOutbox : IBackchannelOutbox, IAsyncDisposable
         Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed.GetLeftPart(UriPartial.Authority).ToLowerInvariant() : uri;
 
     /// <inheritdoc/>
-    public async Task<int> QueueCoveredAsync(string tenantId, LogoutAllMarker marker, string clientId, string uri, CancellationToken cancellationToken)
+    public async Task<int> QueueCoveredAsync(string tenantId, LogoutAllMarker marker, IReadOnlyList<LogoutTarget> targets, CancellationToken cancellationToken)
     {
         var queued = 0;
-        var after = "";
-        while (true)
+        foreach (var chunk in targets.Chunk(TargetChunk))
         {
-            var upto = await ChunkEndAsync(tenantId, after, cancellationToken);
-            using (await _provider.EnterWriteAsync(_connectionString, cancellationToken))
+            var values = string.Join(", ", chunk.Select((_, i) => $"(@C{i}, @U{i}, @R{i})"));
+            var sql = string.Format(CultureInfo.InvariantCulture, QueueCoveredSql, values);
+            var named = chunk.SelectMany((t, i) => new (string, object?, DbType?)[]
             {
-                await using var connection = _provider.CreateConnection(_connectionString);
-                await connection.OpenAsync(cancellationToken);
-                await using var command = Typed(connection, QueueCoveredSql,
-                    ("TenantId", tenantId, DbType.String), ("After", after, DbType.String), ("Upto", upto, DbType.String),
-                    ("ClientId", clientId, DbType.String), ("Active", (int)SessionStatus.Active, DbType.Int32),
-                    ("MarkerVersion", marker.Version, DbType.Int64), ("NotBefore", marker.NotBefore.ToUnixTimeMilliseconds(), DbType.Int64),
-                    ("Uri", uri, DbType.String), ("Receiver", ReceiverOf(uri), DbType.String),
-                    ("QueuedAt", _time.GetUtcNow().ToUnixTimeMilliseconds(), DbType.Int64));
-                queued += await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            if (upto is null)
+                ($"C{i}", t.ClientId, DbType.String), ($"U{i}", t.Uri, DbType.String), ($"R{i}", ReceiverOf(t.Uri), DbType.String),
+            }).ToArray();
+            var after = "";
+            while (true)
             {
-                return queued;
-            }
+                // A chunk of session ids at a time, so no statement holds the SQLite writer long.
+                var upto = await ChunkEndAsync(tenantId, after, cancellationToken);
+                using (await _provider.EnterWriteAsync(_connectionString, cancellationToken))
+                {
+                    await using var connection = _provider.CreateConnection(_connectionString);
+                    await connection.OpenAsync(cancellationToken);
+                    await using var command = Typed(connection, sql,
+                    [
+                        .. named,
+                        ("TenantId", tenantId, DbType.String), ("After", after, DbType.String), ("Upto", upto, DbType.String),
+                        ("Active", (int)SessionStatus.Active, DbType.Int32), ("MarkerVersion", marker.Version, DbType.Int64),
+                        ("NotBefore", marker.NotBefore.ToUnixTimeMilliseconds(), DbType.Int64),
+                        ("QueuedAt", _time.GetUtcNow().ToUnixTimeMilliseconds(), DbType.Int64),
+                    ]);
+                    queued += await command.ExecuteNonQueryAsync(cancellationToken);
+                }
 
-            after = upto;
+                if (upto is null)
+                {
+                    break;
+                }
+
+                after = upto;
+            }
         }
-    }
 
-    /// <summary>True when some row is due at <paramref name="now"/>: a read, so an idle worker never takes the writer.</summary>
-    public async Task<bool> AnyDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = _provider.CreateConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = Typed(connection, AnyDueSql, ("Now", now.ToUnixTimeMilliseconds(), DbType.Int64));
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        return queued;
     }
 
     /// <summary>
-    /// Takes up to <paramref name="limit"/> due rows, oldest due first, leaving out those of
-    /// <paramref name="skipReceivers"/> (receivers with enough in flight already), until <paramref name="leaseUntil"/>.
+    /// Up to <paramref name="limit"/> receivers after <paramref name="after"/> (in their order; ""
+    /// for the first) with a notice due at <paramref name="now"/>: a read, so an idle worker never
+    /// takes the writer.
     /// </summary>
-    public async Task<IReadOnlyList<OutboxEntry>> ClaimAsync(
-        DateTimeOffset now, DateTimeOffset leaseUntil, int limit, IReadOnlyCollection<string> skipReceivers, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> DueReceiversAsync(DateTimeOffset now, string after, int limit, CancellationToken cancellationToken)
     {
-        var parameters = new List<(string, object?, DbType?)>
+        await using var connection = _provider.CreateConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = Typed(connection, DueReceiversSql,
+            ("Now", now.ToUnixTimeMilliseconds(), DbType.Int64), ("After", after, DbType.String), ("Limit", limit, DbType.Int32));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var receivers = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            ("Now", now.ToUnixTimeMilliseconds(), DbType.Int64), ("LeaseUntil", leaseUntil.ToUnixTimeMilliseconds(), DbType.Int64),
-            ("Limit", limit, DbType.Int32),
-        };
-        var skip = "";
-        if (skipReceivers.Count > 0)
-        {
-            var names = skipReceivers.Select((r, i) => (Name: $"Skip{i}", Receiver: r)).ToList();
-            skip = $" AND Receiver NOT IN ({string.Join(", ", names.Select(n => "@" + n.Name))})";
-            parameters.AddRange(names.Select(n => (n.Name, (object?)n.Receiver, (DbType?)DbType.String)));
+            receivers.Add(reader.GetString(0));
         }
 
-        var sql = string.Format(CultureInfo.InvariantCulture, _provider is PostgresStorage ? PostgresClaimSql : SqliteClaimSql, skip);
+        return receivers;
+    }
+
+    /// <summary>Takes up to <paramref name="limit"/> of <paramref name="receiver"/>'s due notices, oldest due first, until <paramref name="leaseUntil"/>.</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ClaimAsync(
+        DateTimeOffset now, DateTimeOffset leaseUntil, string receiver, int limit, CancellationToken cancellationToken)
+    {
         var claimed = new List<OutboxEntry>(limit);
         using (await _provider.EnterWriteAsync(_connectionString, cancellationToken))
         {
             await using var connection = _provider.CreateConnection(_connectionString);
             await connection.OpenAsync(cancellationToken);
-            await using var command = Typed(connection, sql, [.. parameters]);
+            await using var command = Typed(connection, _provider is PostgresStorage ? PostgresClaimSql : SqliteClaimSql,
+                ("Now", now.ToUnixTimeMilliseconds(), DbType.Int64), ("LeaseUntil", leaseUntil.ToUnixTimeMilliseconds(), DbType.Int64),
+                ("Receiver", receiver, DbType.String), ("Limit", limit, DbType.Int32));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -21,8 +21,9 @@ CREATE TABLE IF NOT EXISTS BackchannelOutbox
     PRIMARY KEY (TenantId, SessionId)
 );
 
--- What the delivery workers claim: pending rows by due time.
-CREATE INDEX IF NOT EXISTS IX_BackchannelOutbox_Due ON BackchannelOutbox (Status, DueAt);
+-- What the delivery workers claim: a receiver's pending rows by due time; and, one seek per
+-- receiver (a loose index scan), which receivers have a row due.
+CREATE INDEX IF NOT EXISTS IX_BackchannelOutbox_Receiver ON BackchannelOutbox (Status, Receiver, DueAt);
 
 -- A client's progress (pending, delivered, failed).
 CREATE INDEX IF NOT EXISTS IX_BackchannelOutbox_Client ON BackchannelOutbox (TenantId, ClientId, Status);
