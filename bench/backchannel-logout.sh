@@ -5,7 +5,8 @@
 # every client registered with a back-channel logout URI served by a real nginx (Debian package)
 # answering 200, then one tenant logout-all: the call's time against logout-alls with nothing to tell,
 # and the time until every logout token is delivered. Loopback only; bounded by BENCH_TIMEOUT
-# (default 1200 s); everything started here is stopped on exit. Extra arguments go to the benchmark.
+# (default 1200 s); everything started here is stopped on exit. Extra arguments go to the benchmark;
+# `--provider postgres` runs it on scripts/postgres.sh's server (127.0.0.1:55432) instead.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,6 +33,10 @@ until curl -fsS -o /dev/null -X POST "http://127.0.0.1:$port/logout"; do
 done
 
 cd "$root"
+if [[ " $* " == *" --provider postgres "* ]]; then
+  BENCH_POSTGRES="$(scripts/postgres.sh | tail -n 1)"
+  export BENCH_POSTGRES
+fi
 log "building Release"
 dotnet build bench/SessionTable/SessionTable.csproj -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 echo "machine: $(nproc) cores; $(free -h | awk '/^Mem:/ {print $2" RAM, "$7" available"}'); $(dotnet --version) SDK; $(nginx -v 2>&1)"
