@@ -42,6 +42,10 @@ internal sealed partial class BackchannelDelivery : BackgroundService
     private readonly DeliveryPace _pace;
     private int _inFlight;
     private int _round;
+
+    /// <summary>The sends under way, so a stop can let those on the wire finish.</summary>
+    private readonly ConcurrentDictionary<long, Task> _sends = new();
+    private long _sendIds;
     private string _receiversAfter = "";
 
     /// <summary>A worker over <paramref name="outbox"/>; times of the outbox come from the session clock.</summary>
@@ -101,6 +105,18 @@ internal sealed partial class BackchannelDelivery : BackgroundService
                     break;
                 }
             }
+        }
+
+        // Stopping: requests already on the wire finish (each within its timeout) and are recorded,
+        // so a rolling restart does not send them again when their lease runs out; notices still
+        // waiting for their receiver are left to the lease.
+        try
+        {
+            await Task.WhenAll(_sends.Values).WaitAsync(TimeSpan.FromSeconds(_options.RequestTimeoutSeconds + 2));
+        }
+        catch (TimeoutException)
+        {
+            // The host's own shutdown limit is the last word; what did not finish comes back with its lease.
         }
     }
 
@@ -195,7 +211,13 @@ internal sealed partial class BackchannelDelivery : BackgroundService
             var receiver = _receivers.GetOrAdd(entries[i].Receiver, _ => new Receiver(_options.MaxConcurrencyPerReceiver));
             Interlocked.Increment(ref _inFlight);
             Interlocked.Increment(ref receiver.InFlight);
-            _ = SendAsync(entries[i], tokens[i], receiver, stoppingToken);
+            var id = Interlocked.Increment(ref _sendIds);
+            var send = SendAsync(id, entries[i], tokens[i], receiver, stoppingToken);
+            _sends[id] = send;
+            if (send.IsCompleted)
+            {
+                _sends.TryRemove(id, out _);
+            }
         }
     }
 
@@ -208,6 +230,18 @@ internal sealed partial class BackchannelDelivery : BackgroundService
 
     private static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
+    private async Task SendAsync(long id, OutboxEntry entry, string token, Receiver receiver, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await SendAsync(entry, token, receiver, stoppingToken);
+        }
+        finally
+        {
+            _sends.TryRemove(id, out _);
+        }
+    }
+
     private async Task SendAsync(OutboxEntry entry, string token, Receiver receiver, CancellationToken stoppingToken)
     {
         bool delivered = false;
@@ -219,7 +253,8 @@ internal sealed partial class BackchannelDelivery : BackgroundService
             {
                 using var content = new ByteArrayContent(Encoding.ASCII.GetBytes("logout_token=" + token));
                 content.Headers.ContentType = FormType;
-                using var response = await _http.PostAsync(entry.Uri, content, stoppingToken);
+                // Not cancelled by a stop: once sent, the answer is waited for (within the timeout) and recorded.
+                using var response = await _http.PostAsync(entry.Uri, content, CancellationToken.None);
                 delivered = response.IsSuccessStatusCode;
                 error = delivered ? null : $"HTTP {(int)response.StatusCode}";
             }
@@ -230,7 +265,7 @@ internal sealed partial class BackchannelDelivery : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: the lease brings the notice back to whichever silo is up.
+            // Stopping before it was sent: the lease brings the notice back to whichever silo is up.
             Done(receiver);
             return;
         }

@@ -5,10 +5,11 @@ using SessionGrains.Tests.Infrastructure;
 namespace SessionGrains.Tests.Api.BackchannelLogout;
 
 /// <summary>
-/// The outbox survives <c>kill -9</c>: silo processes with logout notices pending (their receiver
+/// The outbox survives <c>kill -9</c> and a graceful stop: silo processes with logout notices pending (their receiver
 /// refusing, some claimed and mid-retry) are killed; once the receiver accepts, every notice arrives,
 /// each once. On SQLite the one silo is restarted on the same file; on PostgreSQL the other silo of
-/// two carries on alone, taking over what the dead one had claimed when its lease runs out.
+/// two carries on alone, taking over what the dead one had claimed when its lease runs out. A
+/// SIGTERM lets a request already on the wire finish and records it, so it is not sent again.
 /// </summary>
 public abstract class BackchannelLogoutCrashTests(ITestDatabases databases, int silos)
 {
@@ -80,6 +81,56 @@ public abstract class BackchannelLogoutCrashTests(ITestDatabases databases, int 
         var progress = (await survivor.GetAsync($"/api/v1/tenants/{tenant}/clients/portal/backchannel-logout", survivor.OperatorKey)).Json;
         Assert.Equal(0, progress["pending"]!.GetValue<long>());
         Assert.Equal(0, progress["failed"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_graceful_stop_lets_a_notice_on_the_wire_finish_and_records_it()
+    {
+        await using var receiver = await LogoutReceiver.StartAsync();
+        var settings = SiloSettings.Fresh(await databases.CreateAsync(CancellationToken.None)) with
+        {
+            // A lease far longer than the test: a notice not recorded at the stop would still be pending after it.
+            Configuration = ["SessionGrains:BackchannelLogout:PollIntervalMilliseconds=50", "SessionGrains:BackchannelLogout:LeaseSeconds=600"],
+        };
+        await using var cluster = await SiloProcessCluster.StartAsync(settings, 1);
+        using var api = new ApiClient(cluster.Addresses[0], SiloSettings.TestOperatorKey);
+        var tenant = TestData.Id("stop");
+        await api.CreateTenantAsync(tenant);
+        var (_, service) = await api.CreateKeyAsync(tenant, "service");
+        (await api.PostAsync($"/api/v1/tenants/{tenant}/clients", api.OperatorKey, new
+        {
+            clientId = "portal", name = "Portal", backchannelLogoutUri = receiver.Url("rp"),
+        })).Expect(HttpStatusCode.Created);
+        receiver.Hold("rp");
+        var sessionId = (await api.SignInAsync(tenant, service, TestData.Id("u"))).Str("sessionId");
+        (await api.DeleteAsync($"/api/v1/tenants/{tenant}/sessions/{sessionId}", api.OperatorKey)).Expect(HttpStatusCode.NoContent);
+        await Poll.UntilAsync(_ => Task.FromResult(receiver.Waiting("rp") == 1), Limit, () => "the notice was never sent", CancellationToken.None);
+
+        // SIGTERM while the receiver holds the request; it answers once the silo is stopping.
+        var stopping = cluster.StopAsync(0);
+        using (var probe = new HttpClient { BaseAddress = cluster.Addresses[0], Timeout = TimeSpan.FromSeconds(5) })
+        {
+            await Poll.UntilAsync(async _ =>
+            {
+                try
+                {
+                    return (await probe.GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return true;
+                }
+            }, Limit, () => "the silo never began to stop", CancellationToken.None);
+        }
+
+        receiver.Release("rp");
+        Assert.Equal(0, await stopping);
+
+        await cluster.StartAsync(0);
+        var progress = (await api.GetAsync($"/api/v1/tenants/{tenant}/clients/portal/backchannel-logout", api.OperatorKey)).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(1, progress["delivered"]!.GetValue<long>());
+        Assert.Equal(0, progress["pending"]!.GetValue<long>());
+        Assert.Single(receiver.Requests("rp"));
     }
 
     private static string Sid(LogoutReceiver.Request request) => Sid(request.Token!);
