@@ -37,15 +37,19 @@ internal sealed partial class BackchannelDelivery : BackgroundService
     private readonly ILogger<BackchannelDelivery> _logger;
     private readonly HttpClient _http;
     private readonly ConcurrentDictionary<string, Receiver> _receivers = new();
-    /// <summary>Set when an answer frees room: wakes the claim loop once, however many answers came.</summary>
-    private readonly SemaphoreSlim _answered = new(0, 1);
-    private readonly DeliveryPace _pace;
-    private int _inFlight;
-    private int _round;
 
     /// <summary>The sends under way, so a stop can let those on the wire finish.</summary>
     private readonly ConcurrentDictionary<long, Task> _sends = new();
+
+    /// <summary>Set when an answer frees room: wakes the claim loop once, however many answers came.</summary>
+    private readonly SemaphoreSlim _answered = new(0, 1);
+
+    private readonly DeliveryPace _pace;
+    private int _inFlight;
     private long _sendIds;
+
+    /// <summary>Which receiver a round starts with, and after which one it looks (more than a round's worth).</summary>
+    private int _round;
     private string _receiversAfter = "";
 
     /// <summary>A worker over <paramref name="outbox"/>; times of the outbox come from the session clock.</summary>
