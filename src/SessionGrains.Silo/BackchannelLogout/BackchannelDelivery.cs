@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Net.Http.Headers;
@@ -230,9 +231,7 @@ internal sealed partial class BackchannelDelivery : BackgroundService
     /// de-duplicates by <c>jti</c> sees a retry as what it is (delivery is at least once).
     /// </summary>
     private static string Jti(OutboxEntry entry) =>
-        Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes($"{entry.TenantId}\n{entry.SessionId}")).AsSpan(0, 18));
-
-    private static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes($"{entry.TenantId}\n{entry.SessionId}")).AsSpan(0, 18));
 
     private async Task SendAsync(long id, OutboxEntry entry, string token, Receiver receiver, CancellationToken stoppingToken)
     {

@@ -63,16 +63,7 @@ public sealed class SigningKeysApiTests(SiloFixture fixture)
     }
 
     private static Task<TokenValidationResult> ValidateAsync(string token, JsonWebKeySet keys, string issuer, string audience) =>
-        new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            ValidIssuer = issuer,
-            ValidAudience = audience,
-            ValidTypes = ["logout+jwt"],
-            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-            IssuerSigningKeys = keys.GetSigningKeys(),
-            RequireSignedTokens = true,
-            RequireExpirationTime = true,
-        });
+        new JsonWebTokenHandler().ValidateTokenAsync(token, LogoutTokenValidation.Parameters(issuer, audience, keys.GetSigningKeys()));
 
     private static JsonObject Segment(string token, int index) => JsonNode.Parse(Base64Url.DecodeFromChars(token.Split('.')[index]))!.AsObject();
 

@@ -49,13 +49,7 @@ public sealed class SigningKeysEncryptionTests(SqliteDatabases databases) : ICla
         Assert.NotEqual(KidOf(before), KidOf(after));
         Assert.Equal(KidOf(after), KidOf(again));
         Assert.Equal([KidOf(after), KidOf(before)], set.Keys.Select(k => k.Kid));
-        var parameters = new TokenValidationParameters
-        {
-            ValidIssuer = second.Services.GetRequiredService<PublicUrls>().Issuer(tenantId),
-            ValidAudience = "portal",
-            ValidTypes = ["logout+jwt"],
-            IssuerSigningKeys = set.GetSigningKeys(),
-        };
+        var parameters = LogoutTokenValidation.Parameters(second.Services.GetRequiredService<PublicUrls>().Issuer(tenantId), "portal", set.GetSigningKeys());
         var handler = new JsonWebTokenHandler();
         Assert.True((await handler.ValidateTokenAsync(after, parameters)).IsValid);
 

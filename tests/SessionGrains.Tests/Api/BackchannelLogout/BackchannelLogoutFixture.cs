@@ -67,19 +67,9 @@ public sealed class BackchannelLogoutFixture : IAsyncLifetime
         var configuration = await discovery.GetConfigurationAsync(CancellationToken.None);
         Assert.Equal(issuer, configuration.Issuer);
         Assert.Equal(true, configuration.AdditionalData["backchannel_logout_supported"]);
-        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            ValidIssuer = configuration.Issuer,
-            ValidAudience = audience,
-            IssuerSigningKeys = configuration.SigningKeys,
-            ValidTypes = ["logout+jwt"],
-            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            // Lifetime as of the silo's clock, which the tests move.
-            LifetimeValidator = (notBefore, expires, _, _) =>
-                expires > Time.GetUtcNow().UtcDateTime && (notBefore is null || notBefore <= Time.GetUtcNow().UtcDateTime),
-        });
+        // Lifetime as of the silo's clock, which the tests move.
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(
+            token, LogoutTokenValidation.Parameters(configuration.Issuer, audience, configuration.SigningKeys, Time));
         Assert.True(result.IsValid, result.Exception?.ToString());
         return (JsonWebToken)result.SecurityToken;
     }
